@@ -1,0 +1,130 @@
+//! Checking that the annotated item is a fn the runtime can call, and reading its signature.
+
+use proc_macro2::{Span, TokenStream, TokenTree};
+use quote::ToTokens;
+use syn::spanned::Spanned;
+use syn::{FnArg, GenericParam, Ident, Item, ReturnType};
+
+use crate::errors::Errors;
+use crate::lifetimes::erase_lifetimes;
+
+/// Error message when the attribute is not on a fn.
+pub(crate) const NOT_A_FN: &str = "#[stripe_receiver] goes on a fn, \
+    e.g. `async fn on_charge(event: &Event) -> Result<(), BoxError>`";
+
+/// What the expansion needs to know about a receiver fn.
+pub(crate) struct ReceiverFn {
+    /// The fn's name.
+    pub(crate) ident: Ident,
+    /// Whether it is an `async fn`, whose result must be awaited.
+    pub(crate) is_async: bool,
+    /// Its argument types, in order.
+    pub(crate) args: Vec<ArgType>,
+    /// Where its return type is written (the fn name if it has none), for type errors about it.
+    pub(crate) output_span: Span,
+}
+
+/// One argument type of a receiver fn.
+pub(crate) struct ArgType {
+    /// The type as written, with the fn's own lifetime parameters replaced by `'_`.
+    pub(crate) tokens: TokenStream,
+    /// Where the type is written, for type errors about it.
+    pub(crate) span: Span,
+}
+
+/// Checks that `item` is a free, non-generic, safe Rust-ABI fn and describes it.
+///
+/// Every problem found is reported, each spanned at the offending token.
+pub(crate) fn analyze(item: &Item) -> syn::Result<ReceiverFn> {
+    let Item::Fn(item_fn) = item else {
+        return Err(syn::Error::new_spanned(item, NOT_A_FN));
+    };
+    let sig = &item_fn.sig;
+    let mut errors = Errors::default();
+    if let Some(unsafety) = &sig.unsafety {
+        errors.push(syn::Error::new(
+            unsafety.span,
+            "#[stripe_receiver] cannot register an `unsafe fn`; remove `unsafe` and use an \
+             `unsafe { ... }` block inside the fn instead",
+        ));
+    }
+    if let Some(abi) = &sig.abi {
+        errors.push(syn::Error::new_spanned(
+            abi,
+            "#[stripe_receiver] cannot register an `extern` fn; remove the `extern` ABI, \
+             receivers are called as plain Rust fns",
+        ));
+    }
+    if let Some(variadic) = &sig.variadic {
+        errors.push(syn::Error::new_spanned(
+            variadic.dots,
+            "#[stripe_receiver] cannot register a variadic fn; remove the `...` and take each \
+             value as a typed argument",
+        ));
+    }
+    let mut lifetimes = Vec::new();
+    for param in &sig.generics.params {
+        match param {
+            GenericParam::Lifetime(param) => lifetimes.push(param.lifetime.ident.clone()),
+            GenericParam::Type(param) => errors.push(syn::Error::new(
+                param.ident.span(),
+                format!(
+                    "receivers cannot be generic: remove the type parameter `{}` and name \
+                     concrete types (lifetime parameters are fine)",
+                    param.ident
+                ),
+            )),
+            GenericParam::Const(param) => errors.push(syn::Error::new_spanned(
+                param,
+                format!(
+                    "receivers cannot be generic: remove the const parameter `{}` and use a \
+                     constant (lifetime parameters are fine)",
+                    param.ident
+                ),
+            )),
+        }
+    }
+    let mut args = Vec::new();
+    for input in &sig.inputs {
+        match input {
+            FnArg::Receiver(receiver) => errors.push(syn::Error::new(
+                receiver.self_token.span,
+                "#[stripe_receiver] goes on a free fn, not a method; move it out of the `impl` \
+                 block and take what it needs as arguments instead of `self`, e.g. `State<T>`",
+            )),
+            FnArg::Typed(arg) => {
+                let tokens = arg.ty.to_token_stream();
+                if let Some(span) = find_impl_trait(tokens.clone()) {
+                    errors.push(syn::Error::new(
+                        span,
+                        "receivers cannot be generic: an `impl Trait` argument is a type \
+                         parameter; name the concrete type instead",
+                    ));
+                }
+                args.push(ArgType {
+                    tokens: erase_lifetimes(tokens, &lifetimes),
+                    span: arg.ty.span(),
+                });
+            }
+        }
+    }
+    let output_span = match &sig.output {
+        ReturnType::Default => sig.ident.span(),
+        ReturnType::Type(_, ty) => ty.span(),
+    };
+    errors.finish(ReceiverFn {
+        ident: sig.ident.clone(),
+        is_async: sig.asyncness.is_some(),
+        args,
+        output_span,
+    })
+}
+
+/// The span of the first `impl` keyword in a type (`impl Trait`), if there is one.
+fn find_impl_trait(tokens: TokenStream) -> Option<Span> {
+    tokens.into_iter().find_map(|token| match token {
+        TokenTree::Ident(ident) if ident == "impl" => Some(ident.span()),
+        TokenTree::Group(group) => find_impl_trait(group.stream()),
+        _ => None,
+    })
+}

@@ -1,0 +1,42 @@
+async fn on_charge(event: &Event, tx: &mut Tx<'_>) -> Result<(), BoxError> {
+    record_charge(tx, &event.id).await?;
+    Ok(())
+}
+const _: () = {
+    #[allow(clippy::needless_lifetimes, clippy::unit_arg)]
+    fn __stripe_receiver_call<'a>(
+        mut __parts: ::stripe_receiver::__private::Parts<'a>,
+    ) -> ::stripe_receiver::__private::BoxFuture<
+        'a,
+        ::stripe_receiver::__private::ReceiverResult,
+    > {
+        ::std::boxed::Box::pin(async move {
+            let __arg0 = <&Event as ::stripe_receiver::__private::ReceiverArg<
+                'a,
+            >>::extract(&mut __parts)?;
+            let __arg1 = <&mut Tx<
+                '_,
+            > as ::stripe_receiver::__private::ReceiverArg<'a>>::extract(&mut __parts)?;
+            ::stripe_receiver::__private::IntoReceiverResult::into_receiver_result(
+                on_charge(__arg0, __arg1).await,
+            )
+        })
+    }
+    #[allow(clippy::extra_unused_lifetimes)]
+    fn __stripe_receiver_requirements<'a>(
+        __requirements: &mut ::stripe_receiver::__private::Requirements,
+    ) {
+        <&Event as ::stripe_receiver::__private::ReceiverArg<
+            'a,
+        >>::require(__requirements);
+        <&mut Tx<
+            '_,
+        > as ::stripe_receiver::__private::ReceiverArg<'a>>::require(__requirements);
+    }
+    ::stripe_receiver::__private::inventory::submit! {
+        ::stripe_receiver::__private::Receiver::new(& ["charge.succeeded",
+        "charge.failed"], ::core::concat!(::core::module_path!(), "::", "on_charge"),
+        ::core::file!(), ::core::line!(), __stripe_receiver_call,
+        __stripe_receiver_requirements,)
+    }
+};

@@ -1,0 +1,71 @@
+//! Configuration (PRODUCT.md §8): every setting is an environment variable and a CLI flag.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use clap::Args;
+
+/// Default `DATABASE_URL`: a SQLite file in the working directory, created if missing.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://stripe-receiver.db";
+/// Default listen address.
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:8000";
+/// Default body limit: 2 MiB (2,097,152 bytes). Stripe's events are far smaller.
+pub const DEFAULT_MAX_BODY: usize = 2 * 1024 * 1024;
+
+/// Runtime settings. Build with [`Config::from_env`] (environment variables, then defaults) or
+/// let the CLI parse flags (each flag falls back to its variable).
+#[derive(Debug, Clone, Args)]
+pub struct Config {
+    /// Database URL: sqlite://PATH (created if missing).
+    #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, global = true)]
+    pub database_url: String,
+
+    /// Address `serve` binds, host:port.
+    #[arg(long, env = "STRIPE_RECEIVER_LISTEN", default_value = DEFAULT_LISTEN, global = true)]
+    pub listen: SocketAddr,
+
+    /// Largest accepted webhook body, bytes; larger bodies get 413 and are not processed.
+    #[arg(long, env = "STRIPE_RECEIVER_MAX_BODY", default_value_t = DEFAULT_MAX_BODY, global = true)]
+    pub max_body: usize,
+
+    /// A request header that carries the client IP, set by a reverse proxy you trust
+    /// (e.g. x-forwarded-for; its last entry is used). Unset: the TCP peer address is recorded.
+    #[arg(long, env = "STRIPE_RECEIVER_TRUSTED_PROXY_HEADER", global = true)]
+    pub trusted_proxy_header: Option<String>,
+
+    /// Longest wait for a database connection before a delivery is answered 503, seconds.
+    #[arg(
+        long,
+        env = "STRIPE_RECEIVER_DB_TIMEOUT",
+        default_value_t = 5,
+        global = true
+    )]
+    pub db_timeout_secs: u64,
+}
+
+impl Config {
+    /// Reads the settings from the environment, with the documented defaults.
+    ///
+    /// # Errors
+    /// A message naming the variable whose value does not parse.
+    pub fn from_env() -> Result<Self, clap::Error> {
+        #[derive(clap::Parser)]
+        struct Env {
+            #[command(flatten)]
+            config: Config,
+        }
+        <Env as clap::Parser>::try_parse_from(["stripe-receiver"]).map(|e| e.config)
+    }
+
+    /// The database acquire timeout as a [`Duration`].
+    #[must_use]
+    pub fn db_timeout(&self) -> Duration {
+        Duration::from_secs(self.db_timeout_secs)
+    }
+
+    /// The base URL local endpoints get by default: `http://<listen>`.
+    #[must_use]
+    pub fn local_base_url(&self) -> String {
+        format!("http://{}", self.listen)
+    }
+}

@@ -1,0 +1,461 @@
+//! The processing contract of one webhook delivery (PRODUCT.md §4, steps 3–10).
+//!
+//! 1. Validate the exact raw bytes (signature per the endpoint's mode) — pure, no I/O.
+//!    Invalid: one delivery row (`valid = false`, `invalid`), answer 400.
+//! 2. Parse the verified body into an [`Event`]. Only now is the body treated as JSON.
+//! 3. In ONE transaction ([`apply`]): insert the event (unique on its id); if the id was already
+//!    committed, record a `duplicate` (same content) or `conflict` (different content) delivery
+//!    and stop; if the event's `livemode` differs from the endpoint's, record `skipped` and stop;
+//!    otherwise run every matching receiver in run order, then record the delivery `processed`.
+//!    Commit, then answer 200. A processed webhook costs exactly one commit.
+//! 4. A receiver error or panic: roll back (event row and every receiver write vanish), then
+//!    record a `failed` delivery in its own short transaction, answer 500 so Stripe retries. The
+//!    retry is not a duplicate (nothing was committed) and runs in full.
+//! 5. A database failure: roll back, record the failure if the database still answers, 503.
+//!
+//! The delivery row of a processed webhook is written inside the webhook's transaction, so a
+//! crash before the commit loses the record of that attempt together with its effects; Stripe
+//! got no 2xx and will retry, and the retry is recorded.
+//!
+//! [`apply`] works on a transaction it is handed (a [`Tx`]), so a writer may run several
+//! webhooks inside one transaction, each under its own savepoint, and commit them together.
+
+use std::panic::AssertUnwindSafe;
+use std::time::Instant;
+
+use bytes::Bytes;
+use chrono::{DateTime, Utc};
+use futures_util::FutureExt;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use tracing::{info_span, Instrument};
+use uuid::Uuid;
+
+use crate::db::Db;
+use crate::delivery::{Delivery, Outcome};
+use crate::endpoint::{Endpoint, ValidationMode};
+use crate::receiver::{Parts, Receiver};
+use crate::runtime::Inner;
+use crate::signature::{self, SignatureError};
+use crate::store::{deliveries, events};
+use crate::{Event, EventError, Tx};
+
+/// A request that reached a known, enabled endpoint, with its body read.
+pub(crate) struct Incoming {
+    pub delivery_id: Uuid,
+    pub endpoint: Endpoint,
+    pub received_at: DateTime<Utc>,
+    pub remote_ip: Option<String>,
+    pub headers: serde_json::Value,
+    pub signature: Option<String>,
+    pub body: Bytes,
+}
+
+/// What the HTTP layer answers; also the JSON body of the response.
+#[derive(Debug, Serialize)]
+pub(crate) struct Reply {
+    #[serde(skip)]
+    pub status: u16,
+    pub delivery: Uuid,
+    pub outcome: Outcome,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", rename = "type")]
+    pub event_type: Option<String>,
+    /// Receivers that ran and committed, in run order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub receivers: Vec<&'static str>,
+    /// The receiver that failed (never its message: that stays in the delivery log).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failed_receiver: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<&'static str>,
+}
+
+/// The result of validation.
+enum Verdict {
+    Valid(Event),
+    /// The request is not a genuine event: 400.
+    Invalid {
+        class: &'static str,
+        detail: String,
+    },
+    /// The endpoint cannot validate anything (no usable secret, unsupported mode): a server
+    /// fault, 500, so Stripe keeps retrying until it is fixed.
+    Misconfigured {
+        class: &'static str,
+        detail: String,
+    },
+}
+
+fn validate(endpoint: &Endpoint, signature: Option<&str>, body: &[u8], now: i64) -> Verdict {
+    match endpoint.validation {
+        ValidationMode::VerifySignature => {
+            let secrets = endpoint.active_secrets(now);
+            if secrets.is_empty() {
+                return Verdict::Misconfigured {
+                    class: "no_usable_secret",
+                    detail: "the endpoint has no active signing secret".into(),
+                };
+            }
+            if let Err(e) =
+                signature::verify(body, signature, &secrets, endpoint.tolerance_secs, now)
+            {
+                return invalid_signature(e);
+            }
+        }
+        ValidationMode::None => {
+            tracing::warn!(endpoint = %endpoint.uuid, "validation mode `none`: the delivery is accepted without checking its signature");
+        }
+        ValidationMode::RetrieveEvent => {
+            return Verdict::Misconfigured {
+                class: "validation_mode_unsupported",
+                detail: "validation mode retrieve_event needs the Stripe API client, which this build does not include".into(),
+            };
+        }
+    }
+    match Event::from_slice(body) {
+        Ok(event) => Verdict::Valid(event),
+        Err(e @ EventError::NotJson(_)) => Verdict::Invalid {
+            class: "body_not_json",
+            detail: e.to_string(),
+        },
+        Err(e) => Verdict::Invalid {
+            class: "not_an_event",
+            detail: e.to_string(),
+        },
+    }
+}
+
+fn invalid_signature(e: SignatureError) -> Verdict {
+    Verdict::Invalid {
+        class: e.class(),
+        detail: e.to_string(),
+    }
+}
+
+/// Processes one delivery end to end and says what to answer. Never panics on input.
+pub(crate) async fn process(rt: &Inner, incoming: Incoming) -> Reply {
+    let now = rt.clock.now_unix();
+    let verdict = validate(
+        &incoming.endpoint,
+        incoming.signature.as_deref(),
+        &incoming.body,
+        now,
+    );
+    let event = match verdict {
+        Verdict::Valid(event) => event,
+        Verdict::Invalid { class, detail } => {
+            tracing::warn!(class, "delivery failed validation");
+            let record = incoming.delivery(false, Outcome::Invalid, None, None);
+            let record = with_error(record, class, detail);
+            return record_alone(&rt.db, &record, 400, None).await;
+        }
+        Verdict::Misconfigured { class, detail } => {
+            tracing::error!(class, %detail, endpoint = %incoming.endpoint.uuid, "endpoint cannot validate deliveries");
+            let record = incoming.delivery(false, Outcome::Failed, None, None);
+            let record = with_error(record, class, detail);
+            return record_alone(&rt.db, &record, 500, Some(class)).await;
+        }
+    };
+    let span = tracing::Span::current();
+    span.record("event_id", event.id.as_str());
+    span.record("event_type", event.type_.as_str());
+
+    let result = match &rt.db {
+        Db::Sqlite(db) => match db.writer().begin().await {
+            Err(e) => Err(Failure::Database(e)),
+            Ok(mut txn) => {
+                let mut tx = Tx::sqlite_conn(&mut txn);
+                let applied = apply(rt, &mut tx, &incoming, &event).await;
+                match applied {
+                    Ok(applied) => match txn.commit().await {
+                        Ok(()) => Ok(applied),
+                        Err(e) => Err(Failure::Database(e)),
+                    },
+                    Err(failure) => {
+                        if let Err(e) = txn.rollback().await {
+                            tracing::error!(error = %e, "rollback failed; the connection is discarded");
+                        }
+                        Err(failure)
+                    }
+                }
+            }
+        },
+    };
+
+    match result {
+        Ok(applied) => {
+            span.record("outcome", applied.outcome.as_str());
+            Reply {
+                status: 200,
+                delivery: incoming.delivery_id,
+                outcome: applied.outcome,
+                event: Some(event.id),
+                event_type: Some(event.type_),
+                receivers: applied.receivers,
+                failed_receiver: None,
+                error: None,
+            }
+        }
+        Err(failure) => {
+            let (status, class, detail, failed_receiver) = match failure {
+                Failure::Receiver { path, message } => {
+                    tracing::error!(receiver = path, error = %message, "receiver failed; the webhook is rolled back");
+                    (
+                        500,
+                        "receiver_error",
+                        format!("{path}: {message}"),
+                        Some(path),
+                    )
+                }
+                Failure::Panic { path, message } => {
+                    tracing::error!(receiver = path, panic = %message, "receiver panicked; the webhook is rolled back");
+                    (
+                        500,
+                        "receiver_panic",
+                        format!("{path} panicked: {message}"),
+                        Some(path),
+                    )
+                }
+                Failure::Database(e) => {
+                    tracing::error!(error = %e, "database error while processing; the webhook is rolled back");
+                    (503, "database_error", e.to_string(), None)
+                }
+            };
+            let record = incoming.delivery(true, Outcome::Failed, None, Some(event.type_.clone()));
+            let record = with_error(record, class, detail);
+            let mut reply = record_alone(&rt.db, &record, status, Some(class)).await;
+            reply.event = Some(event.id);
+            reply.event_type = Some(event.type_);
+            reply.failed_receiver = failed_receiver;
+            reply
+        }
+    }
+}
+
+/// Why processing a valid event failed.
+pub(crate) enum Failure {
+    Receiver { path: &'static str, message: String },
+    Panic { path: &'static str, message: String },
+    Database(sqlx::Error),
+}
+
+impl From<sqlx::Error> for Failure {
+    fn from(e: sqlx::Error) -> Self {
+        Self::Database(e)
+    }
+}
+
+/// The part of processing that runs inside the transaction.
+pub(crate) struct Applied {
+    pub outcome: Outcome,
+    pub receivers: Vec<&'static str>,
+}
+
+/// Stores the event and runs its receivers inside `tx`, then writes the delivery row there too.
+/// The caller commits on `Ok` and rolls back on `Err`.
+pub(crate) async fn apply(
+    rt: &Inner,
+    tx: &mut Tx<'_>,
+    incoming: &Incoming,
+    event: &Event,
+) -> Result<Applied, Failure> {
+    let data_json = serde_json::to_string(&event.data).expect("a parsed JSON value serializes");
+    let body_hash = hex::encode(Sha256::digest(&incoming.body));
+    let inserted =
+        events::insert_if_absent(tx, event, &data_json, &body_hash, incoming.received_at).await?;
+    if !inserted {
+        let outcome = match events::identity(tx, &event.id).await? {
+            Some(stored)
+                if stored.body_hash == body_hash
+                    || (stored.type_ == event.type_
+                        && stored.created == event.created
+                        && same_json(&stored.data, &event.data)) =>
+            {
+                Outcome::Duplicate
+            }
+            _ => Outcome::Conflict,
+        };
+        let mut record = incoming.delivery(
+            true,
+            outcome,
+            Some(event.id.clone()),
+            Some(event.type_.clone()),
+        );
+        if outcome == Outcome::Conflict {
+            tracing::warn!(event_id = %event.id, "event id already stored with different content; recorded as conflict, no receiver runs");
+            record = with_error(
+                record,
+                "event_id_conflict",
+                "an event with this id and different content was stored earlier".into(),
+            );
+        }
+        deliveries::insert(tx, &record).await?;
+        return Ok(Applied {
+            outcome,
+            receivers: Vec::new(),
+        });
+    }
+    if event.livemode != incoming.endpoint.livemode {
+        let mode = |live: bool| if live { "live" } else { "test" };
+        tracing::warn!(event_id = %event.id, "event livemode differs from the endpoint's; stored, skipped");
+        let record = incoming.delivery(
+            true,
+            Outcome::Skipped,
+            Some(event.id.clone()),
+            Some(event.type_.clone()),
+        );
+        let detail = format!(
+            "{}-mode event on a {}-mode endpoint",
+            mode(event.livemode),
+            mode(incoming.endpoint.livemode)
+        );
+        deliveries::insert(tx, &with_error(record, "livemode_mismatch", detail)).await?;
+        return Ok(Applied {
+            outcome: Outcome::Skipped,
+            receivers: Vec::new(),
+        });
+    }
+    let mut ran = Vec::new();
+    for receiver in rt.registry.receivers_for(&event.type_) {
+        run_receiver(rt, receiver, tx, event).await?;
+        ran.push(receiver.path());
+    }
+    let record = incoming.delivery(
+        true,
+        Outcome::Processed,
+        Some(event.id.clone()),
+        Some(event.type_.clone()),
+    );
+    deliveries::insert(tx, &record).await?;
+    Ok(Applied {
+        outcome: Outcome::Processed,
+        receivers: ran,
+    })
+}
+
+async fn run_receiver(
+    rt: &Inner,
+    receiver: &'static Receiver,
+    tx: &mut Tx<'_>,
+    event: &Event,
+) -> Result<(), Failure> {
+    let span = info_span!("receiver", path = receiver.path());
+    let started = Instant::now();
+    let mut rtx = tx.reborrow();
+    let parts = Parts {
+        event,
+        tx: Some(&mut rtx),
+        state: &rt.state,
+    };
+    let result = AssertUnwindSafe(receiver.call(parts))
+        .catch_unwind()
+        .instrument(span.clone())
+        .await;
+    let _enter = span.enter();
+    tracing::debug!(elapsed_us = started.elapsed().as_micros(), "receiver done");
+    match result {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(error)) => Err(Failure::Receiver {
+            path: receiver.path(),
+            message: error_chain(&*error),
+        }),
+        Err(panic) => Err(Failure::Panic {
+            path: receiver.path(),
+            message: panic_message(&*panic),
+        }),
+    }
+}
+
+/// `error: source: source ...`
+fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut out = error.to_string();
+    let mut source = error.source();
+    while let Some(s) = source {
+        out.push_str(": ");
+        out.push_str(&s.to_string());
+        source = s.source();
+    }
+    out
+}
+
+fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    if let Some(s) = panic.downcast_ref::<&str>() {
+        (*s).to_owned()
+    } else if let Some(s) = panic.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "a panic with a non-string payload".to_owned()
+    }
+}
+
+fn same_json(stored: &str, data: &crate::event::EventData) -> bool {
+    serde_json::from_str::<serde_json::Value>(stored)
+        .ok()
+        .zip(serde_json::to_value(data).ok())
+        .is_some_and(|(a, b)| a == b)
+}
+
+fn with_error(mut d: Delivery, class: &str, detail: String) -> Delivery {
+    d.error = Some(class.to_owned());
+    d.error_detail = Some(detail);
+    d
+}
+
+/// Records a delivery in its own transaction and builds the reply. If the database refuses the
+/// record, the answer becomes 503 (the request must be retried so it gets recorded).
+async fn record_alone(
+    db: &Db,
+    record: &Delivery,
+    status: u16,
+    error: Option<&'static str>,
+) -> Reply {
+    let mut status = status;
+    let mut error = error;
+    if let Err(e) = deliveries::insert_alone(db, record).await {
+        tracing::error!(error = %e, delivery = %record.id, "could not record the delivery");
+        status = 503;
+        error = Some("database_error");
+    }
+    tracing::Span::current().record("outcome", record.outcome.as_str());
+    Reply {
+        status,
+        delivery: record.id,
+        outcome: record.outcome,
+        event: record.event_id.clone(),
+        event_type: record.event_type.clone(),
+        receivers: Vec::new(),
+        failed_receiver: None,
+        error: if status == 400 {
+            Some("invalid webhook")
+        } else {
+            error
+        },
+    }
+}
+
+impl Incoming {
+    fn delivery(
+        &self,
+        valid: bool,
+        outcome: Outcome,
+        event_id: Option<String>,
+        event_type: Option<String>,
+    ) -> Delivery {
+        Delivery {
+            id: self.delivery_id,
+            endpoint_uuid: self.endpoint.uuid,
+            received_at: self.received_at,
+            remote_ip: self.remote_ip.clone(),
+            headers: self.headers.clone(),
+            body: self.body.to_vec(),
+            valid,
+            outcome,
+            event_id,
+            event_type,
+            error: None,
+            error_detail: None,
+        }
+    }
+}

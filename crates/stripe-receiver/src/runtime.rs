@@ -1,0 +1,196 @@
+//! The runtime: database, receivers and state, ready to serve.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use tokio::net::TcpListener;
+
+use crate::config::Config;
+use crate::db::{Db, DbError, PoolSettings};
+use crate::registry::{Registry, RegistryError};
+use crate::signature::{Clock, SystemClock};
+use crate::state::StateMap;
+
+/// Why the runtime could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// The compiled-in receivers are inconsistent or need what the process lacks.
+    #[error(transparent)]
+    Registry(#[from] RegistryError),
+    /// The database could not be opened or migrated.
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+/// Builds a [`Runtime`]: configuration, application state for receivers, clock.
+///
+/// ```no_run
+/// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+/// # struct Mailer;
+/// let runtime = stripe_receiver::Runtime::builder(stripe_receiver::Config::from_env()?)
+///     .state(Mailer)
+///     .build()
+///     .await?;
+/// let app = axum::Router::new().nest("/stripe", runtime.router());
+/// # Ok(()) }
+/// ```
+pub struct RuntimeBuilder {
+    config: Config,
+    state: StateMap,
+    clock: Arc<dyn Clock>,
+}
+
+impl RuntimeBuilder {
+    /// Registers a value receivers can take as `State<T>`; one per type.
+    #[must_use]
+    pub fn state<T: Send + Sync + 'static>(mut self, value: T) -> Self {
+        self.state.insert(value);
+        self
+    }
+
+    /// Replaces the clock used for signature timestamps (tests).
+    #[must_use]
+    pub fn clock(mut self, clock: impl Clock + 'static) -> Self {
+        self.clock = Arc::new(clock);
+        self
+    }
+
+    /// The configuration being built with.
+    #[must_use]
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Mutable access to the configuration (e.g. to override the listen address).
+    pub fn config_mut(&mut self) -> &mut Config {
+        &mut self.config
+    }
+
+    /// Collects the receivers, checks their requirements, opens the database and runs
+    /// migrations.
+    ///
+    /// # Errors
+    /// [`StartError::Registry`] naming the receiver at fault; [`StartError::Db`] when the
+    /// database cannot be opened or migrated.
+    pub async fn build(self) -> Result<Runtime, StartError> {
+        let registry = Registry::from_inventory()?;
+        registry.check_requirements(&self.state)?;
+        let settings = PoolSettings {
+            acquire_timeout: self.config.db_timeout(),
+            ..PoolSettings::default()
+        };
+        let db = Db::connect(&self.config.database_url, &settings).await?;
+        db.migrate().await?;
+        Ok(Runtime {
+            inner: Arc::new(Inner {
+                db,
+                registry,
+                state: self.state,
+                config: self.config,
+                clock: self.clock,
+            }),
+        })
+    }
+}
+
+/// A started runtime: cheap to clone, shared by every request.
+#[derive(Clone)]
+pub struct Runtime {
+    pub(crate) inner: Arc<Inner>,
+}
+
+pub(crate) struct Inner {
+    pub db: Db,
+    pub registry: Registry,
+    pub state: StateMap,
+    pub config: Config,
+    pub clock: Arc<dyn Clock>,
+}
+
+impl Runtime {
+    /// A builder with `config`, no state and the system clock.
+    #[must_use]
+    pub fn builder(config: Config) -> RuntimeBuilder {
+        RuntimeBuilder {
+            config,
+            state: StateMap::new(),
+            clock: Arc::new(SystemClock),
+        }
+    }
+
+    /// The database.
+    #[must_use]
+    pub fn db(&self) -> &Db {
+        &self.inner.db
+    }
+
+    /// The compiled-in receivers.
+    #[must_use]
+    pub fn registry(&self) -> &Registry {
+        &self.inner.registry
+    }
+
+    /// The configuration.
+    #[must_use]
+    pub fn config(&self) -> &Config {
+        &self.inner.config
+    }
+
+    /// Logs every compiled-in receiver (event types, path, file:line) at INFO.
+    pub fn log_receivers(&self) {
+        let receivers = self.registry().receivers();
+        tracing::info!(count = receivers.len(), "receivers compiled in");
+        for r in receivers {
+            tracing::info!(
+                path = r.path(),
+                events = %r.event_types().join(","),
+                location = %format!("{}:{}", r.file(), r.line()),
+                "receiver"
+            );
+        }
+    }
+
+    /// Serves the router on `listener` until `shutdown` completes, then stops accepting
+    /// connections and lets in-flight webhooks finish (graceful shutdown).
+    ///
+    /// # Errors
+    /// The I/O error that stopped the server.
+    pub async fn serve(
+        &self,
+        listener: TcpListener,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        let app = self
+            .router()
+            .into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(listener, app)
+            .with_graceful_shutdown(shutdown)
+            .await
+    }
+}
+
+/// Completes on Ctrl-C (SIGINT) or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: no new connections; in-flight webhooks finish");
+}

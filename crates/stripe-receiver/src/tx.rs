@@ -1,0 +1,84 @@
+//! The transaction handle receivers get.
+
+use sqlx::SqliteConnection;
+
+use crate::db::Backend;
+
+/// The webhook's database transaction, as seen by a receiver (`tx: &mut Tx<'_>`).
+///
+/// Everything a receiver writes through it commits together with the event row and every other
+/// receiver's writes, or rolls back with them (PRODUCT.md §4.5, §4.7). Do not `COMMIT` or
+/// `ROLLBACK` through it: the runtime owns the transaction's end (it may be a savepoint inside a
+/// larger transaction).
+///
+/// Reach the backend's native sqlx connection with [`Tx::sqlite`] and run your own queries:
+///
+/// ```ignore
+/// sqlx::query("INSERT INTO receipts (charge_id, amount) VALUES (?1, ?2)")
+///     .bind(charge_id).bind(amount)
+///     .execute(tx.sqlite()?)
+///     .await?;
+/// ```
+pub struct Tx<'c> {
+    conn: TxConn<'c>,
+}
+
+/// The backend connection behind a [`Tx`]; store functions match on it.
+pub(crate) enum TxConn<'c> {
+    Sqlite(&'c mut SqliteConnection),
+}
+
+/// A receiver asked for a backend the process is not running on.
+#[derive(Debug, thiserror::Error)]
+#[error("this receiver needs the {wanted} backend, but the database is {actual}")]
+pub struct WrongBackend {
+    /// The backend the receiver asked for.
+    pub wanted: Backend,
+    /// The backend in use.
+    pub actual: Backend,
+}
+
+impl<'c> Tx<'c> {
+    pub(crate) fn sqlite_conn(conn: &'c mut SqliteConnection) -> Self {
+        Self {
+            conn: TxConn::Sqlite(conn),
+        }
+    }
+
+    /// A shorter-lived handle on the same transaction, for one receiver call.
+    pub(crate) fn reborrow(&mut self) -> Tx<'_> {
+        match &mut self.conn {
+            TxConn::Sqlite(conn) => Tx::sqlite_conn(conn),
+        }
+    }
+
+    pub(crate) fn conn_mut(&mut self) -> &mut TxConn<'c> {
+        &mut self.conn
+    }
+
+    /// The backend this transaction runs on.
+    #[must_use]
+    pub fn backend(&self) -> Backend {
+        match self.conn {
+            TxConn::Sqlite(_) => Backend::Sqlite,
+        }
+    }
+
+    /// The native SQLite connection, inside the webhook's transaction.
+    ///
+    /// # Errors
+    /// [`WrongBackend`] when the process runs on another backend.
+    pub fn sqlite(&mut self) -> Result<&mut SqliteConnection, WrongBackend> {
+        match &mut self.conn {
+            TxConn::Sqlite(conn) => Ok(conn),
+        }
+    }
+}
+
+impl std::fmt::Debug for Tx<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Tx")
+            .field("backend", &self.backend())
+            .finish_non_exhaustive()
+    }
+}
