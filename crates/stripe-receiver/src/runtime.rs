@@ -140,7 +140,11 @@ impl Runtime {
     /// Logs every compiled-in receiver (event types, path, file:line) at INFO.
     pub fn log_receivers(&self) {
         let receivers = self.registry().receivers();
-        tracing::info!(count = receivers.len(), "receivers compiled in");
+        if receivers.is_empty() {
+            tracing::warn!("no receivers are compiled into this binary: events are stored but nothing runs for them. Receivers in another crate are linked only if the binary names that crate (`use my_receivers as _;`), see the README, \"Linking receivers\"");
+        } else {
+            tracing::info!(count = receivers.len(), "receivers compiled in");
+        }
         for r in receivers {
             tracing::info!(
                 path = r.path(),

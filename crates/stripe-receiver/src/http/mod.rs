@@ -23,7 +23,6 @@ impl Runtime {
     ///
     /// Serve it with `into_make_service_with_connect_info::<SocketAddr>()` so deliveries record
     /// the client's IP; without it `remote_ip` is stored as null.
-    #[must_use]
     pub fn router(&self) -> Router {
         Router::new()
             .route("/webhooks/{uuid}", post(webhook::receive))
