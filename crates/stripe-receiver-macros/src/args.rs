@@ -1,13 +1,15 @@
-//! Parsing the attribute's arguments: `#[stripe_receiver("charge.succeeded", crate = "path")]`.
+//! Parsing the attribute's arguments:
+//! `#[stripe_receiver("charge.succeeded", unchecked("brand_new.event"), crate = "path")]`.
 
 use std::collections::HashSet;
 
-use proc_macro2::{Delimiter, Ident, Punct, Spacing, Span, TokenStream, TokenTree};
+use proc_macro2::{Delimiter, Group, Ident, Punct, Spacing, Span, TokenStream, TokenTree};
 use quote::ToTokens;
 use syn::{Lit, LitStr, Path};
 
 use crate::errors::Errors;
 use crate::event_name::validate_event_name;
+use crate::known_type::check_known;
 
 /// Error message when the attribute names no event type.
 pub(crate) const NO_EVENT_TYPE: &str = "expected at least one Stripe event type, \
@@ -16,9 +18,14 @@ pub(crate) const NO_EVENT_TYPE: &str = "expected at least one Stripe event type,
 /// Error message for an argument that is not a string literal.
 pub(crate) const NOT_A_STRING: &str = "event types are string literals, e.g. \"charge.succeeded\"";
 
+/// How to write the escape hatch, for error messages.
+pub(crate) const UNCHECKED_SYNTAX: &str =
+    "write unchecked(\"type\", ...) with string literals, e.g. unchecked(\"issuing_card.brand_new\")";
+
 /// The arguments of one `#[stripe_receiver(...)]`, after validation.
 pub(crate) struct ReceiverArgs {
-    /// The event types in the order written: each one valid, none repeated, at least one.
+    /// The event types in the order written, those in `unchecked(...)` included: each one
+    /// valid, none repeated, at least one.
     pub(crate) event_types: Vec<LitStr>,
     /// The path of the runtime crate: `::stripe_receiver`, or the `crate = "..."` override.
     pub(crate) krate: Path,
@@ -82,7 +89,7 @@ impl ArgsParser {
             [TokenTree::Literal(literal)] => {
                 self.saw_event_entry = true;
                 match syn::parse2::<Lit>(literal.to_token_stream()) {
-                    Ok(Lit::Str(lit)) if lit.suffix().is_empty() => self.event_type(lit),
+                    Ok(Lit::Str(lit)) if lit.suffix().is_empty() => self.event_type(lit, true),
                     _ => self
                         .errors
                         .push(syn::Error::new(literal.span(), NOT_A_STRING)),
@@ -92,6 +99,17 @@ impl ArgsParser {
                 if eq.as_char() == '=' && eq.spacing() == Spacing::Alone =>
             {
                 self.key_value(key, eq, value);
+            }
+            [TokenTree::Ident(key), TokenTree::Group(group)]
+                if key == "unchecked" && group.delimiter() == Delimiter::Parenthesis =>
+            {
+                self.unchecked(group);
+            }
+            [TokenTree::Ident(key), ..] if key == "unchecked" => {
+                self.saw_event_entry = true;
+                let tokens: TokenStream = entry.tokens.iter().cloned().collect();
+                self.errors
+                    .push(syn::Error::new_spanned(tokens, UNCHECKED_SYNTAX));
             }
             tokens => {
                 self.saw_event_entry = true;
@@ -106,11 +124,14 @@ impl ArgsParser {
         }
     }
 
-    /// Handles an event type literal: checks its syntax and that it is not a repeat.
-    fn event_type(&mut self, lit: LitStr) {
+    /// Handles an event type literal: checks its syntax, that it is not a repeat and, if
+    /// `checked`, that Stripe's list knows it.
+    fn event_type(&mut self, lit: LitStr, checked: bool) {
         let name = lit.value();
         if let Err(reason) = validate_event_name(&name) {
             let message = format!("invalid Stripe event type \"{name}\": {reason}");
+            self.errors.push(syn::Error::new(lit.span(), message));
+        } else if let Some(message) = checked.then(|| check_known(&name).err()).flatten() {
             self.errors.push(syn::Error::new(lit.span(), message));
         } else if !self.seen.insert(name.clone()) {
             let message = format!("event type \"{name}\" is listed twice; remove this one");
@@ -120,12 +141,60 @@ impl ArgsParser {
         }
     }
 
+    /// Handles `unchecked("type", ...)`: event types admitted without checking them against
+    /// Stripe's list (for types newer than the bundled list); their syntax is still checked.
+    fn unchecked(&mut self, group: &Group) {
+        self.saw_event_entry = true;
+        let entries = split_entries(group.stream());
+        if entries.is_empty() {
+            let message = format!("`unchecked()` is empty; {UNCHECKED_SYNTAX}");
+            self.errors.push(syn::Error::new(group.span(), message));
+        }
+        for entry in entries {
+            match entry.tokens.as_slice() {
+                [TokenTree::Literal(literal)] => {
+                    match syn::parse2::<Lit>(literal.to_token_stream()) {
+                        Ok(Lit::Str(lit)) if lit.suffix().is_empty() => {
+                            self.event_type(lit, false);
+                        }
+                        _ => self.errors.push(syn::Error::new(
+                            literal.span(),
+                            format!("{NOT_A_STRING}; {UNCHECKED_SYNTAX}"),
+                        )),
+                    }
+                }
+                [] => {
+                    let span = entry.comma.unwrap_or_else(|| group.span());
+                    self.errors.push(syn::Error::new(
+                        span,
+                        "expected an event type before this `,`, e.g. \"charge.succeeded\"",
+                    ));
+                }
+                tokens => {
+                    let tokens: TokenStream = tokens.iter().cloned().collect();
+                    let message = format!("{NOT_A_STRING}; {UNCHECKED_SYNTAX}");
+                    self.errors.push(syn::Error::new_spanned(tokens, message));
+                }
+            }
+        }
+    }
+
     /// Handles `key = value`; the only key is `crate`.
     fn key_value(&mut self, key: &Ident, eq: &Punct, value: &[TokenTree]) {
+        if key == "unchecked" {
+            let value: TokenStream = value.iter().cloned().collect();
+            let mut tokens = key.to_token_stream();
+            tokens.extend([TokenTree::Punct(eq.clone())]);
+            tokens.extend(value);
+            self.saw_event_entry = true;
+            self.errors
+                .push(syn::Error::new_spanned(tokens, UNCHECKED_SYNTAX));
+            return;
+        }
         if key != "crate" {
             let message = format!(
                 "unknown argument `{key}`; #[stripe_receiver] takes event types as string \
-                 literals and an optional `crate = \"path\"`, \
+                 literals, `unchecked(\"type\", ...)` and an optional `crate = \"path\"`, \
                  e.g. #[stripe_receiver(\"charge.succeeded\", crate = \"::my_crate::stripe_receiver\")]"
             );
             self.errors.push(syn::Error::new(key.span(), message));

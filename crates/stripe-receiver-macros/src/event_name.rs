@@ -1,7 +1,7 @@
 //! The syntax of a Stripe event type such as `"charge.succeeded"`.
 //!
-//! This is the single place that decides whether an event type is acceptable, so that checking
-//! against Stripe's published list of event types can be added here later.
+//! This decides whether an event type is well formed; whether Stripe knows it is decided by
+//! [`crate::known_type`], for names outside `unchecked(...)`.
 
 /// What a valid event type looks like, for error messages.
 const RULE: &str = "an event type is lowercase words of ASCII letters, digits and `_` \

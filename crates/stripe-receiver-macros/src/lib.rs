@@ -59,11 +59,14 @@
 #![warn(missing_docs)]
 
 mod args;
+mod catalog;
 mod errors;
 mod event_name;
 mod expand;
+mod known_type;
 mod lifetimes;
 mod signature;
+mod suggest;
 
 #[cfg(test)]
 mod tests;

@@ -31,7 +31,7 @@ fn non_literals_point_at_the_token() {
         ("charge_succeeded", "charge_succeeded"),
         ("42", "42"),
         ("charge::succeeded", "charge"),
-        ("\"a.b\", 1 + 2", "1"),
+        ("\"charge.failed\", 1 + 2", "1"),
         ("b\"charge.succeeded\"", "b\""),
         ("'c'", "'c'"),
         ("EVENT", "EVENT"),
@@ -114,9 +114,9 @@ fn trailing_comma_is_fine() {
 #[test]
 fn crate_value_must_be_a_string() {
     for (args, at) in [
-        ("\"a.b\", crate = stripe", "stripe)"),
-        ("\"a.b\", crate = 1", "1"),
-        ("\"a.b\", crate = ::my::sr", "::"),
+        ("\"charge.failed\", crate = stripe", "stripe)"),
+        ("\"charge.failed\", crate = 1", "1"),
+        ("\"charge.failed\", crate = ::my::sr", "::"),
     ] {
         assert_errors(
             &with_args(args),
@@ -124,7 +124,7 @@ fn crate_value_must_be_a_string() {
         );
     }
     assert_errors(
-        &with_args("\"a.b\", crate ="),
+        &with_args("\"charge.failed\", crate ="),
         &[(
             "expected a path in a string literal after `=`",
             Some(("=", 0)),
@@ -135,10 +135,13 @@ fn crate_value_must_be_a_string() {
 #[test]
 fn crate_value_must_be_a_path() {
     for (args, value) in [
-        ("\"a.b\", crate = \"not a path\"", "\"not a path\""),
-        ("\"a.b\", crate = \"\"", "\"\""),
-        ("\"a.b\", crate = \"my::sr<T>\"", "\"my::sr<T>\""),
-        ("\"a.b\", crate = \"my::\"", "\"my::\""),
+        (
+            "\"charge.failed\", crate = \"not a path\"",
+            "\"not a path\"",
+        ),
+        ("\"charge.failed\", crate = \"\"", "\"\""),
+        ("\"charge.failed\", crate = \"my::sr<T>\"", "\"my::sr<T>\""),
+        ("\"charge.failed\", crate = \"my::\"", "\"my::\""),
     ] {
         assert_errors(&with_args(args), &[("is not a path", Some((value, 0)))]);
     }
@@ -147,7 +150,7 @@ fn crate_value_must_be_a_path() {
 #[test]
 fn crate_twice_points_at_the_second() {
     assert_errors(
-        &with_args("\"a.b\", crate = \"::one\", crate = \"::two\""),
+        &with_args("\"charge.failed\", crate = \"::one\", crate = \"::two\""),
         &[("`crate` is given twice", Some(("crate", 1)))],
     );
 }
@@ -155,7 +158,7 @@ fn crate_twice_points_at_the_second() {
 #[test]
 fn unknown_key_points_at_the_key() {
     assert_errors(
-        &with_args("\"a.b\", retries = 3"),
+        &with_args("\"charge.failed\", retries = 3"),
         &[(
             "unknown argument `retries`; #[stripe_receiver] takes event types",
             Some(("retries", 0)),
@@ -173,5 +176,112 @@ fn attribute_and_item_errors_are_reported_together() {
             ("receivers cannot be generic", Some(("T", 0))),
             ("not a method", Some(("self", 0))),
         ],
+    );
+}
+
+#[test]
+fn unknown_event_types_point_at_the_literal_with_suggestions() {
+    assert_errors(
+        &with_args("\"charge.succeded\""),
+        &[(
+            "unknown Stripe event type \"charge.succeded\"\nhelp: did you mean \"charge.succeeded\"?",
+            Some(("\"charge.succeded\"", 0)),
+        )],
+    );
+    assert_errors(
+        &with_args("\"charge.failed\", \"subscription.created\""),
+        &[(
+            "help: did you mean \"customer.subscription.created\"?",
+            Some(("\"subscription.created\"", 0)),
+        )],
+    );
+    assert_errors(
+        &with_args("\"payment_method.card_automatically_updated\""),
+        &[(
+            "help: did you mean \"payment_method.automatically_updated\"?",
+            Some(("\"payment", 0)),
+        )],
+    );
+}
+
+#[test]
+fn every_unknown_event_type_is_reported() {
+    assert_errors(
+        &with_args("\"charge.succeded\", \"invoice.paid\", \"invoices.*\", \"charge.refundd\""),
+        &[
+            ("\"charge.succeded\"", Some(("\"charge.succeded\"", 0))),
+            (
+                "pattern \"invoices.*\" matches no known event type\nhelp: did you mean \"invoice.*\"?",
+                Some(("\"invoices.*\"", 0)),
+            ),
+            ("did you mean \"charge.refunded\"?", Some(("\"charge.refundd\"", 0))),
+        ],
+    );
+}
+
+#[test]
+fn unknown_event_types_name_the_escape_hatch() {
+    assert_errors(
+        &with_args("\"issuing_card.brand_new\""),
+        &[(
+            "for a type Stripe added since, write unchecked(\"issuing_card.brand_new\")",
+            Some(("\"issuing_card", 0)),
+        )],
+    );
+}
+
+#[test]
+fn unchecked_admits_types_newer_than_the_list() {
+    for args in [
+        "unchecked(\"issuing_card.brand_new\")",
+        "\"charge.succeeded\", unchecked(\"issuing_card.brand_new\", \"brand_new.*\",)",
+        "unchecked(\"charge.succeeded\")",
+    ] {
+        let output = super::expand_source(&with_args(args));
+        assert!(
+            super::reported_errors(&output).is_empty(),
+            "{args}: {output}"
+        );
+    }
+}
+
+#[test]
+fn unchecked_still_checks_syntax_and_repeats() {
+    assert_errors(
+        &with_args("unchecked(\"Brand.New\")"),
+        &[("did you mean \"brand.new\"?", Some(("\"Brand", 0)))],
+    );
+    assert_errors(
+        &with_args("\"charge.succeeded\", unchecked(\"charge.succeeded\")"),
+        &[("is listed twice", Some(("\"charge.succeeded\"", 1)))],
+    );
+}
+
+#[test]
+fn malformed_unchecked_points_at_it() {
+    use crate::args::UNCHECKED_SYNTAX;
+    assert_errors(
+        &with_args("unchecked()"),
+        &[(UNCHECKED_SYNTAX, Some(("()", 0)))],
+    );
+    assert_errors(
+        &with_args("unchecked(brand_new)"),
+        &[(UNCHECKED_SYNTAX, Some(("brand_new", 0)))],
+    );
+    assert_errors(
+        &with_args("unchecked(1)"),
+        &[(UNCHECKED_SYNTAX, Some(("1", 0)))],
+    );
+    assert_errors(
+        &with_args("unchecked = \"brand.new\""),
+        &[(UNCHECKED_SYNTAX, Some(("unchecked", 0)))],
+    );
+    assert_errors(
+        &with_args("unchecked"),
+        &[(UNCHECKED_SYNTAX, Some(("unchecked", 0)))],
+    );
+    assert_errors(
+        &with_args("unchecked[\"brand.new\"]"),
+        &[(UNCHECKED_SYNTAX, Some(("unchecked", 0)))],
     );
 }

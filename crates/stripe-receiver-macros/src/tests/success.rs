@@ -91,7 +91,7 @@ fn sync_fn_is_called_without_await() {
 
 #[test]
 fn zero_arguments() {
-    let expanded = expand_ok("#[stripe_receiver(\"ping\")]\nasync fn ping() {}");
+    let expanded = expand_ok("#[stripe_receiver(\"balance.available\")]\nasync fn ping() {}");
     assert_contains(
         &expanded,
         &[
@@ -179,7 +179,7 @@ fn lifetime_generics_are_allowed_and_erased_in_the_wrapper() {
 
 #[test]
 fn raw_identifier_is_registered_without_r_hash() {
-    let expanded = expand_ok("#[stripe_receiver(\"ping\")]\nfn r#type() {}");
+    let expanded = expand_ok("#[stripe_receiver(\"balance.available\")]\nfn r#type() {}");
     assert_contains(
         &expanded,
         &["\"::\", \"type\")", "into_receiver_result(r#type())"],
