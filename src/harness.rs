@@ -1,9 +1,18 @@
-//! A server on a scratch SQLite file, listening on an ephemeral 127.0.0.1 port, with one local
-//! endpoint — what every end-to-end test starts from.
+//! A server on a scratch database — a SQLite file, or a fresh PostgreSQL database — listening on
+//! an ephemeral 127.0.0.1 port, with one local endpoint: what every end-to-end test starts from.
+//!
+//! End-to-end tests are written once, as `async fn name(backend: TestBackend)`, and run on both
+//! backends by [`both_backends!`](crate::both_backends). The PostgreSQL half runs when
+//! `STRIPE_RECEIVER_TEST_POSTGRES` holds a connection URL of a role that may create databases
+//! (each test gets its own database, dropped afterwards); when it is unset, the half is skipped
+//! and one line on stderr says so.
 
+use std::io::Write;
 use std::net::SocketAddr;
+use std::sync::Once;
 
 use serde_json::{json, Value};
+use sqlx::Connection;
 use stripe_receiver::config::Config;
 use stripe_receiver::db::Db;
 use stripe_receiver::delivery::Delivery;
@@ -14,6 +23,114 @@ use stripe_receiver::store::deliveries::{self, DeliveryFilter};
 use stripe_receiver::store::endpoints;
 use stripe_receiver::{Runtime, RuntimeBuilder};
 use tokio::sync::oneshot;
+
+/// The environment variable naming the PostgreSQL server for the PostgreSQL half of the suite.
+pub const POSTGRES_ENV: &str = "STRIPE_RECEIVER_TEST_POSTGRES";
+
+/// Which backend a test runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TestBackend {
+    /// A SQLite file in a temporary directory.
+    Sqlite,
+    /// A fresh database on the server named by [`POSTGRES_ENV`].
+    Postgres,
+}
+
+/// The admin URL of the PostgreSQL server for tests, if configured. When it is not, prints once
+/// per test binary, straight to stderr (past libtest's capture), that the half is skipped.
+pub fn postgres_url() -> Option<String> {
+    static SKIP_NOTICE: Once = Once::new();
+    match std::env::var(POSTGRES_ENV) {
+        Ok(url) if !url.trim().is_empty() => Some(url),
+        _ => {
+            SKIP_NOTICE.call_once(|| {
+                let _ = std::io::stderr().write_all(
+                    format!(
+                        "postgres: {POSTGRES_ENV} is not set; the PostgreSQL half of this suite was SKIPPED \
+                         (set it to e.g. postgres://postgres@127.0.0.1:5432/postgres)\n"
+                    )
+                    .as_bytes(),
+                );
+            });
+            None
+        }
+    }
+}
+
+/// Runs each listed `async fn name(backend: TestBackend)` of the calling test file as two tests,
+/// `sqlite::name` and `postgres::name` (the latter a no-op when PostgreSQL is not configured).
+#[macro_export]
+macro_rules! both_backends {
+    ($($name:ident),+ $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name($crate::harness::TestBackend::Sqlite).await
+                }
+            )+
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    if $crate::harness::postgres_url().is_some() {
+                        super::$name($crate::harness::TestBackend::Postgres).await
+                    }
+                }
+            )+
+        }
+    };
+}
+
+/// A scratch PostgreSQL database, dropped (forcibly) when this value is dropped.
+struct ScratchPg {
+    admin_url: String,
+    name: String,
+}
+
+impl ScratchPg {
+    async fn create(admin_url: &str) -> (Self, String) {
+        let name = format!("sr_test_{}", uuid::Uuid::new_v4().simple());
+        let mut admin = sqlx::PgConnection::connect(admin_url)
+            .await
+            .unwrap_or_else(|e| panic!("{POSTGRES_ENV}={admin_url}: cannot connect: {e}"));
+        sqlx::raw_sql(&format!("CREATE DATABASE \"{name}\""))
+            .execute(&mut admin)
+            .await
+            .expect("CREATE DATABASE");
+        let _ = admin.close().await;
+        let mut url = url::Url::parse(admin_url).expect("a postgres:// URL");
+        url.set_path(&name);
+        (
+            Self {
+                admin_url: admin_url.to_owned(),
+                name,
+            },
+            url.to_string(),
+        )
+    }
+}
+
+impl Drop for ScratchPg {
+    fn drop(&mut self) {
+        let admin_url = self.admin_url.clone();
+        let sql = format!("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", self.name);
+        // Drop runs inside the test's runtime: do the async cleanup on a thread of its own.
+        let _ = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
+            rt.block_on(async {
+                if let Ok(mut admin) = sqlx::PgConnection::connect(&admin_url).await {
+                    let _ = sqlx::raw_sql(&sql).execute(&mut admin).await;
+                }
+            });
+        })
+        .join();
+    }
+}
 
 /// A running server for one test. Dropping it stops the server and deletes the database.
 pub struct TestServer {
@@ -30,28 +147,60 @@ pub struct TestServer {
     http: reqwest::Client,
     shutdown: Option<oneshot::Sender<()>>,
     _dir: tempfile::TempDir,
+    _pg: Option<ScratchPg>,
 }
 
 impl TestServer {
-    /// Starts a server with default settings.
-    pub async fn start() -> Self {
-        Self::start_with(|b| b, |e| e).await
+    /// Starts a server with default settings on `backend`.
+    pub async fn start(backend: TestBackend) -> Self {
+        Self::start_with(backend, |b| b, |e| e).await
     }
 
-    /// Starts a server; `configure` adjusts the runtime builder (state, config), `endpoint` the
-    /// endpoint created for the test.
+    /// Starts a server on `backend`; `configure` adjusts the runtime builder (state, config),
+    /// `endpoint` the endpoint created for the test.
     pub async fn start_with(
+        backend: TestBackend,
         configure: impl FnOnce(RuntimeBuilder) -> RuntimeBuilder,
         endpoint: impl FnOnce(NewEndpoint) -> NewEndpoint,
     ) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
-        let db_path = dir.path().join("test.db");
+        let (pg, database_url) = match backend {
+            TestBackend::Sqlite => (
+                None,
+                format!("sqlite://{}", dir.path().join("test.db").display()),
+            ),
+            TestBackend::Postgres => {
+                let admin =
+                    postgres_url().expect("PostgreSQL tests need STRIPE_RECEIVER_TEST_POSTGRES");
+                let (pg, url) = ScratchPg::create(&admin).await;
+                (Some(pg), url)
+            }
+        };
+        Self::start_on(database_url, dir, pg, configure, endpoint).await
+    }
+
+    /// Starts a server on the database at `database_url` (which the caller manages).
+    pub async fn start_on_url(
+        database_url: String,
+        configure: impl FnOnce(RuntimeBuilder) -> RuntimeBuilder,
+    ) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        Self::start_on(database_url, dir, None, configure, |e| e).await
+    }
+
+    async fn start_on(
+        database_url: String,
+        dir: tempfile::TempDir,
+        pg: Option<ScratchPg>,
+        configure: impl FnOnce(RuntimeBuilder) -> RuntimeBuilder,
+        endpoint: impl FnOnce(NewEndpoint) -> NewEndpoint,
+    ) -> Self {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind 127.0.0.1:0");
         let addr: SocketAddr = listener.local_addr().expect("local addr");
         let mut config = Config::from_env().expect("config");
-        config.database_url = format!("sqlite://{}", db_path.display());
+        config.database_url = database_url;
         config.listen = addr;
         let runtime = configure(Runtime::builder(config))
             .build()
@@ -82,6 +231,7 @@ impl TestServer {
             http: reqwest::Client::new(),
             shutdown: Some(tx),
             _dir: dir,
+            _pg: pg,
         }
     }
 
@@ -158,28 +308,28 @@ impl TestServer {
         .expect("deliveries")
     }
 
-    /// Runs a query returning one integer (e.g. a `COUNT(*)`).
+    /// Runs a query returning one integer (e.g. a `COUNT(*)`), on either backend.
     pub async fn scalar(&self, sql: &str) -> i64 {
-        match self.db() {
-            Db::Sqlite(db) => sqlx::query_scalar::<_, i64>(sql)
-                .fetch_one(db.reader())
-                .await
-                .unwrap_or_else(|e| panic!("{sql}: {e}")),
-            _ => unreachable!("only SQLite in this build"),
-        }
+        let result = match self.db() {
+            Db::Sqlite(db) => {
+                sqlx::query_scalar::<_, i64>(sql)
+                    .fetch_one(db.reader())
+                    .await
+            }
+            Db::Postgres(db) => sqlx::query_scalar::<_, i64>(sql).fetch_one(db.pool()).await,
+            _ => unreachable!("a backend the harness does not know"),
+        };
+        result.unwrap_or_else(|e| panic!("{sql}: {e}"))
     }
 
-    /// Runs a statement on the writer (e.g. a test's own `CREATE TABLE`).
+    /// Runs statements (e.g. a test's own `CREATE TABLE`), on either backend.
     pub async fn execute(&self, sql: &str) {
-        match self.db() {
-            Db::Sqlite(db) => {
-                sqlx::raw_sql(sql)
-                    .execute(db.writer())
-                    .await
-                    .unwrap_or_else(|e| panic!("{sql}: {e}"));
-            }
-            _ => unreachable!("only SQLite in this build"),
-        }
+        let result = match self.db() {
+            Db::Sqlite(db) => sqlx::raw_sql(sql).execute(db.writer()).await.map(drop),
+            Db::Postgres(db) => sqlx::raw_sql(sql).execute(db.pool()).await.map(drop),
+            _ => unreachable!("a backend the harness does not know"),
+        };
+        result.unwrap_or_else(|e| panic!("{sql}: {e}"));
     }
 }
 
@@ -188,6 +338,7 @@ impl Drop for TestServer {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
+        // Fields drop after this: the scratch PostgreSQL database goes with `_pg`.
     }
 }
 

@@ -5,22 +5,31 @@ use std::collections::HashSet;
 use std::sync::Mutex;
 
 use serde_json::{json, Value};
+use stripe_receiver::db::Backend;
 use stripe_receiver::delivery::Outcome;
 use stripe_receiver::prelude::*;
 use stripe_receiver::signature::testing::{sign, signature_hex};
 use stripe_receiver::signature::Secret;
 use stripe_receiver::store::events;
-use stripe_receiver_workspace::harness::{charge, event, TestServer};
+use stripe_receiver_workspace::both_backends;
+use stripe_receiver_workspace::harness::{charge, event, TestBackend, TestServer};
 
 // ---- receivers of this test binary ------------------------------------------------------------
 
 /// Writes a row per run into the test's own table, in the webhook's transaction.
+/// (`$1` placeholders work on both backends: SQLite numbers them in order of appearance.)
 async fn record(tx: &mut Tx<'_>, event: &Event, receiver: &str) -> Result<(), BoxError> {
-    sqlx::query("INSERT INTO test_runs (event_id, receiver) VALUES (?1, ?2)")
-        .bind(&event.id)
-        .bind(receiver)
-        .execute(tx.sqlite()?)
-        .await?;
+    let sql = "INSERT INTO test_runs (event_id, receiver) VALUES ($1, $2)";
+    match tx.backend() {
+        Backend::Sqlite => {
+            let q = sqlx::query(sql).bind(&event.id).bind(receiver);
+            q.execute(tx.sqlite()?).await?;
+        }
+        _ => {
+            let q = sqlx::query(sql).bind(&event.id).bind(receiver);
+            q.execute(tx.postgres()?).await?;
+        }
+    }
     Ok(())
 }
 
@@ -28,8 +37,9 @@ fn flag(event: &Event, name: &str) -> bool {
     event.data.object["metadata"][name] == "true"
 }
 
-/// Event ids whose first attempt already failed (kept outside the database, which rolls back).
-static FAILED_ONCE: Mutex<Option<HashSet<String>>> = Mutex::new(None);
+/// Event ids (per backend: both halves of the suite share this process) whose first attempt
+/// already failed; kept outside the database, which rolls back.
+static FAILED_ONCE: Mutex<Option<HashSet<(String, Backend)>>> = Mutex::new(None);
 
 #[stripe_receiver("charge.succeeded", "charge.failed")]
 async fn a_record_charge(event: &Event, tx: &mut Tx<'_>) -> Result<(), BoxError> {
@@ -42,10 +52,8 @@ async fn a_record_charge(event: &Event, tx: &mut Tx<'_>) -> Result<(), BoxError>
 async fn b_maybe_fail(event: &Event, tx: &mut Tx<'_>) -> Result<(), BoxError> {
     if flag(event, "fail_first_attempt") {
         let mut seen = FAILED_ONCE.lock().unwrap();
-        if seen
-            .get_or_insert_with(HashSet::new)
-            .insert(event.id.clone())
-        {
+        let key = (event.id.clone(), tx.backend());
+        if seen.get_or_insert_with(HashSet::new).insert(key) {
             return Err("failing the first attempt on purpose".into());
         }
     }
@@ -63,8 +71,8 @@ fn c_sync_logger(event: &Event) {
 
 // ---- helpers ----------------------------------------------------------------------------------
 
-async fn server() -> TestServer {
-    let s = TestServer::start().await;
+async fn server(backend: TestBackend) -> TestServer {
+    let s = TestServer::start(backend).await;
     s.execute("CREATE TABLE test_runs (event_id TEXT NOT NULL, receiver TEXT NOT NULL)")
         .await;
     s
@@ -96,9 +104,10 @@ fn charge_with(metadata: Value) -> Value {
 
 // ---- §4.5 processed ---------------------------------------------------------------------------
 
-#[tokio::test]
-async fn valid_event_runs_every_matching_receiver_in_path_order_and_commits_once() {
-    let s = server().await;
+async fn valid_event_runs_every_matching_receiver_in_path_order_and_commits_once(
+    backend: TestBackend,
+) {
+    let s = server(backend).await;
     let body = event("evt_ok", "charge.succeeded", charge("ch_ok", 1500));
     let (status, reply) = s.send(body.clone()).await;
     assert_eq!(status, 200, "{reply}");
@@ -126,9 +135,8 @@ async fn valid_event_runs_every_matching_receiver_in_path_order_and_commits_once
         .starts_with("t="));
 }
 
-#[tokio::test]
-async fn sync_receiver_runs() {
-    let s = server().await;
+async fn sync_receiver_runs(backend: TestBackend) {
+    let s = server(backend).await;
     let (status, reply) = s
         .send(event(
             "evt_cus",
@@ -142,9 +150,8 @@ async fn sync_receiver_runs() {
 
 // ---- §5 signature inputs over HTTP --------------------------------------------------------------
 
-#[tokio::test]
-async fn reserialized_pretty_body_fails_and_original_bytes_pass() {
-    let s = server().await;
+async fn reserialized_pretty_body_fails_and_original_bytes_pass(backend: TestBackend) {
+    let s = server(backend).await;
     let value: Value =
         serde_json::from_str(&event("evt_pretty", "charge.failed", charge("ch_p", 1))).unwrap();
     let pretty = serde_json::to_string_pretty(&value).unwrap();
@@ -169,9 +176,8 @@ async fn reserialized_pretty_body_fails_and_original_bytes_pass() {
     assert!(stored(&s, "evt_pretty").await);
 }
 
-#[tokio::test]
-async fn multibyte_utf8_verifies_and_is_stored_intact() {
-    let s = server().await;
+async fn multibyte_utf8_verifies_and_is_stored_intact(backend: TestBackend) {
+    let s = server(backend).await;
     let mut c = charge("ch_utf8", 700);
     c["description"] = json!("Café ☕ 東京");
     let (status, _) = s.send(event("evt_utf8", "charge.succeeded", c)).await;
@@ -180,9 +186,8 @@ async fn multibyte_utf8_verifies_and_is_stored_intact() {
     assert_eq!(e.data["object"]["description"], "Café ☕ 東京");
 }
 
-#[tokio::test]
-async fn invalid_utf8_with_a_good_signature_is_stored_and_answered_400() {
-    let s = server().await;
+async fn invalid_utf8_with_a_good_signature_is_stored_and_answered_400(backend: TestBackend) {
+    let s = server(backend).await;
     let mut body = event("evt_bad_utf8", "charge.succeeded", charge("ch_x", 1)).into_bytes();
     let pos = body.iter().position(|&b| b == b'u').unwrap(); // inside "usd"
     body[pos] = 0xff;
@@ -195,9 +200,8 @@ async fn invalid_utf8_with_a_good_signature_is_stored_and_answered_400() {
     assert_eq!(s.get("/healthz").await.0, 200, "still serving");
 }
 
-#[tokio::test]
-async fn several_v1_signatures_in_any_order_and_v0_ignored() {
-    let s = server().await;
+async fn several_v1_signatures_in_any_order_and_v0_ignored(backend: TestBackend) {
+    let s = server(backend).await;
     let t = now();
     let bad = "0".repeat(64);
     for (i, shape) in ["good,bad", "bad,good", "v0_only", "bad,v0good", "extras"]
@@ -237,9 +241,8 @@ async fn several_v1_signatures_in_any_order_and_v0_ignored() {
     );
 }
 
-#[tokio::test]
-async fn malformed_headers_fail() {
-    let s = server().await;
+async fn malformed_headers_fail(backend: TestBackend) {
+    let s = server(backend).await;
     let body = event("evt_malformed", "charge.failed", charge("ch_m", 1));
     let good = signature_hex(body.as_bytes(), &s.secret, now());
     for header in [format!("v1={good}"), format!("t=12abc,v1={good}")] {
@@ -253,9 +256,8 @@ async fn malformed_headers_fail() {
     }
 }
 
-#[tokio::test]
-async fn tolerance_300_is_inclusive_and_0_disables_it() {
-    let s = server().await;
+async fn tolerance_300_is_inclusive_and_0_disables_it(backend: TestBackend) {
+    let s = server(backend).await;
     let (ok, _) = s
         .send_at(
             event("evt_t299", "charge.failed", charge("c", 1)),
@@ -281,6 +283,7 @@ async fn tolerance_300_is_inclusive_and_0_disables_it() {
     );
 
     let lax = TestServer::start_with(
+        backend,
         |b| b,
         |mut e| {
             e.tolerance_secs = 0;
@@ -297,9 +300,8 @@ async fn tolerance_300_is_inclusive_and_0_disables_it() {
     assert_eq!(status, 200);
 }
 
-#[tokio::test]
-async fn missing_signature_header_is_400_and_stored_invalid() {
-    let s = server().await;
+async fn missing_signature_header_is_400_and_stored_invalid(backend: TestBackend) {
+    let s = server(backend).await;
     let body = event("evt_nosig", "charge.succeeded", charge("c", 1));
     let (status, _) = s.post_raw(s.url(), body.into_bytes(), None).await;
     assert_eq!(status, 400);
@@ -310,9 +312,9 @@ async fn missing_signature_header_is_400_and_stored_invalid() {
     assert!(!stored(&s, "evt_nosig").await);
 }
 
-#[tokio::test]
-async fn an_endpoint_without_a_usable_secret_answers_500() {
+async fn an_endpoint_without_a_usable_secret_answers_500(backend: TestBackend) {
     let s = TestServer::start_with(
+        backend,
         |b| b,
         |mut e| {
             e.secrets[0].expires_at = Some(1); // expired in 1970
@@ -329,9 +331,9 @@ async fn an_endpoint_without_a_usable_secret_answers_500() {
     assert_eq!(d.error.as_deref(), Some("no_usable_secret"));
 }
 
-#[tokio::test]
-async fn validation_none_accepts_unsigned_bodies() {
+async fn validation_none_accepts_unsigned_bodies(backend: TestBackend) {
     let s = TestServer::start_with(
+        backend,
         |b| b,
         |mut e| {
             e.validation = stripe_receiver::endpoint::ValidationMode::None;
@@ -350,9 +352,8 @@ async fn validation_none_accepts_unsigned_bodies() {
 
 // ---- §4.6 duplicates and conflicts ------------------------------------------------------------------
 
-#[tokio::test]
-async fn same_event_twice_runs_receivers_once_and_records_both_deliveries() {
-    let s = server().await;
+async fn same_event_twice_runs_receivers_once_and_records_both_deliveries(backend: TestBackend) {
+    let s = server(backend).await;
     let body = event("evt_twice", "charge.succeeded", charge("ch_t", 5));
     let (first, r1) = s.send(body.clone()).await;
     let (second, r2) = s.send(body).await;
@@ -366,9 +367,8 @@ async fn same_event_twice_runs_receivers_once_and_records_both_deliveries() {
     assert_eq!(d[0].event_id.as_deref(), Some("evt_twice"));
 }
 
-#[tokio::test]
-async fn same_id_different_body_is_a_conflict_and_runs_nothing() {
-    let s = server().await;
+async fn same_id_different_body_is_a_conflict_and_runs_nothing(backend: TestBackend) {
+    let s = server(backend).await;
     let (a, _) = s
         .send(event(
             "evt_00000000000000",
@@ -405,9 +405,8 @@ async fn same_id_different_body_is_a_conflict_and_runs_nothing() {
 
 // ---- §4.7 failures roll back -------------------------------------------------------------------
 
-#[tokio::test]
-async fn failed_first_attempt_leaves_nothing_and_the_retry_runs_in_full() {
-    let s = server().await;
+async fn failed_first_attempt_leaves_nothing_and_the_retry_runs_in_full(backend: TestBackend) {
+    let s = server(backend).await;
     let body = event(
         "evt_retry",
         "charge.succeeded",
@@ -440,9 +439,8 @@ async fn failed_first_attempt_leaves_nothing_and_the_retry_runs_in_full() {
     assert_eq!(s.deliveries().await.len(), 2);
 }
 
-#[tokio::test]
-async fn a_panicking_receiver_gives_500_and_the_server_keeps_serving() {
-    let s = server().await;
+async fn a_panicking_receiver_gives_500_and_the_server_keeps_serving(backend: TestBackend) {
+    let s = server(backend).await;
     let (status, _) = s
         .send(event(
             "evt_panic",
@@ -469,9 +467,8 @@ async fn a_panicking_receiver_gives_500_and_the_server_keeps_serving() {
 
 // ---- §4.8 unmatched, unknown, livemode -----------------------------------------------------------
 
-#[tokio::test]
-async fn unknown_and_unhandled_types_are_stored() {
-    let s = server().await;
+async fn unknown_and_unhandled_types_are_stored(backend: TestBackend) {
+    let s = server(backend).await;
     for (id, t) in [("evt_tp", "transfer.paid"), ("evt_ba", "balance.available")] {
         let (status, reply) = s
             .send(event(id, t, json!({"id": "x_1", "object": "thing"})))
@@ -483,9 +480,8 @@ async fn unknown_and_unhandled_types_are_stored() {
     }
 }
 
-#[tokio::test]
-async fn livemode_mismatch_is_stored_and_skipped() {
-    let s = server().await;
+async fn livemode_mismatch_is_stored_and_skipped(backend: TestBackend) {
+    let s = server(backend).await;
     let mut v: Value =
         serde_json::from_str(&event("evt_live", "charge.succeeded", charge("c", 1))).unwrap();
     v["livemode"] = json!(true);
@@ -500,9 +496,8 @@ async fn livemode_mismatch_is_stored_and_skipped() {
     );
 }
 
-#[tokio::test]
-async fn envelope_variants_are_all_stored() {
-    let s = server().await;
+async fn envelope_variants_are_all_stored(backend: TestBackend) {
+    let s = server(backend).await;
     let base: Value = serde_json::from_str(&event(
         "evt_x",
         "customer.updated",
@@ -560,9 +555,8 @@ async fn envelope_variants_are_all_stored() {
     assert_eq!(e.api_version, None);
 }
 
-#[tokio::test]
-async fn a_verified_body_that_is_not_an_event_is_400() {
-    let s = server().await;
+async fn a_verified_body_that_is_not_an_event_is_400(backend: TestBackend) {
+    let s = server(backend).await;
     let (status, _) = s.send(r#"{"object":"charge","id":"ch_1"}"#).await;
     assert_eq!(status, 400);
     assert_eq!(
@@ -573,9 +567,8 @@ async fn a_verified_body_that_is_not_an_event_is_400() {
 
 // ---- §4.1, §4.2, §6 HTTP ----------------------------------------------------------------------------
 
-#[tokio::test]
-async fn body_limit_413_at_3mb_and_1_5mb_passes() {
-    let s = server().await;
+async fn body_limit_413_at_3mb_and_1_5mb_passes(backend: TestBackend) {
+    let s = server(backend).await;
     let mut big = charge("ch_big", 1);
     big["metadata"] = json!({"padding": "x".repeat(3 * 1024 * 1024)});
     let (status, _) = s.send(event("evt_3mb", "charge.failed", big)).await;
@@ -589,9 +582,8 @@ async fn body_limit_413_at_3mb_and_1_5mb_passes() {
     assert!(stored(&s, "evt_1_5mb").await);
 }
 
-#[tokio::test]
-async fn unknown_endpoint_404_get_405_disabled_404_trailing_slash_ok() {
-    let s = server().await;
+async fn unknown_endpoint_404_get_405_disabled_404_trailing_slash_ok(backend: TestBackend) {
+    let s = server(backend).await;
     let body = event("evt_http", "charge.failed", charge("c", 1)).into_bytes();
     let header = sign(&body, &s.secret, now());
     let unknown = format!("{}/webhooks/{}", s.base_url, uuid_like());
@@ -627,9 +619,8 @@ fn uuid_like() -> &'static str {
     "3f1c2a9e-7b4d-4e2a-9c1f-0a1b2c3d4e5f"
 }
 
-#[tokio::test]
-async fn healthz_answers_200() {
-    let s = server().await;
+async fn healthz_answers_200(backend: TestBackend) {
+    let s = server(backend).await;
     assert_eq!(s.get("/healthz").await, (200, "ok\n".to_owned()));
 }
 
@@ -661,3 +652,28 @@ async fn bad_secrets_are_refused_by_add_local_with_a_reason() {
     }
     assert!(Secret::new("whsec_fine").is_ok());
 }
+
+both_backends!(
+    valid_event_runs_every_matching_receiver_in_path_order_and_commits_once,
+    sync_receiver_runs,
+    reserialized_pretty_body_fails_and_original_bytes_pass,
+    multibyte_utf8_verifies_and_is_stored_intact,
+    invalid_utf8_with_a_good_signature_is_stored_and_answered_400,
+    several_v1_signatures_in_any_order_and_v0_ignored,
+    malformed_headers_fail,
+    tolerance_300_is_inclusive_and_0_disables_it,
+    missing_signature_header_is_400_and_stored_invalid,
+    an_endpoint_without_a_usable_secret_answers_500,
+    validation_none_accepts_unsigned_bodies,
+    same_event_twice_runs_receivers_once_and_records_both_deliveries,
+    same_id_different_body_is_a_conflict_and_runs_nothing,
+    failed_first_attempt_leaves_nothing_and_the_retry_runs_in_full,
+    a_panicking_receiver_gives_500_and_the_server_keeps_serving,
+    unknown_and_unhandled_types_are_stored,
+    livemode_mismatch_is_stored_and_skipped,
+    envelope_variants_are_all_stored,
+    a_verified_body_that_is_not_an_event_is_400,
+    body_limit_413_at_3mb_and_1_5mb_passes,
+    unknown_endpoint_404_get_405_disabled_404_trailing_slash_ok,
+    healthz_answers_200,
+);

@@ -41,6 +41,15 @@ pub struct Config {
         global = true
     )]
     pub db_timeout_secs: u64,
+
+    /// PostgreSQL: size of the connection pool (webhooks processed at once).
+    #[arg(
+        long,
+        env = "STRIPE_RECEIVER_DB_MAX_CONNECTIONS",
+        default_value_t = 10,
+        global = true
+    )]
+    pub db_max_connections: u32,
 }
 
 impl Config {

@@ -162,27 +162,7 @@ pub(crate) async fn process(rt: &Inner, incoming: Incoming) -> Reply {
     span.record("event_id", event.id.as_str());
     span.record("event_type", event.type_.as_str());
 
-    let result = match &rt.db {
-        Db::Sqlite(db) => match db.writer().begin().await {
-            Err(e) => Err(Failure::Database(e)),
-            Ok(mut txn) => {
-                let mut tx = Tx::sqlite_conn(&mut txn);
-                let applied = apply(rt, &mut tx, &incoming, &event).await;
-                match applied {
-                    Ok(applied) => match txn.commit().await {
-                        Ok(()) => Ok(applied),
-                        Err(e) => Err(Failure::Database(e)),
-                    },
-                    Err(failure) => {
-                        if let Err(e) = txn.rollback().await {
-                            tracing::error!(error = %e, "rollback failed; the connection is discarded");
-                        }
-                        Err(failure)
-                    }
-                }
-            }
-        },
-    };
+    let result = run_with_retries(rt, &incoming, &event).await;
 
     match result {
         Ok(applied) => {
@@ -199,15 +179,19 @@ pub(crate) async fn process(rt: &Inner, incoming: Incoming) -> Reply {
             }
         }
         Err(failure) => {
+            let transient = failure
+                .sqlstate()
+                .is_some_and(|c| SERIALIZATION_FAILURES.contains(&c));
             let (status, class, detail, failed_receiver) = match failure {
-                Failure::Receiver { path, message } => {
+                Failure::Receiver { path, error } => {
+                    let message = error_chain(&*error);
                     tracing::error!(receiver = path, error = %message, "receiver failed; the webhook is rolled back");
-                    (
-                        500,
-                        "receiver_error",
-                        format!("{path}: {message}"),
-                        Some(path),
-                    )
+                    let (status, class) = if transient {
+                        (503, "serialization_failure")
+                    } else {
+                        (500, "receiver_error")
+                    };
+                    (status, class, format!("{path}: {message}"), Some(path))
                 }
                 Failure::Panic { path, message } => {
                     tracing::error!(receiver = path, panic = %message, "receiver panicked; the webhook is rolled back");
@@ -220,7 +204,12 @@ pub(crate) async fn process(rt: &Inner, incoming: Incoming) -> Reply {
                 }
                 Failure::Database(e) => {
                     tracing::error!(error = %e, "database error while processing; the webhook is rolled back");
-                    (503, "database_error", e.to_string(), None)
+                    let class = if transient {
+                        "serialization_failure"
+                    } else {
+                        "database_error"
+                    };
+                    (503, class, e.to_string(), None)
                 }
             };
             let record = incoming.delivery(true, Outcome::Failed, None, Some(event.type_.clone()));
@@ -234,11 +223,128 @@ pub(crate) async fn process(rt: &Inner, incoming: Incoming) -> Reply {
     }
 }
 
+/// SQLSTATEs after which the whole transaction is run again: serialization failure and
+/// deadlock (PostgreSQL's documented "retry the transaction" errors,
+/// <https://www.postgresql.org/docs/current/mvcc-serialization-failure-handling.html>).
+const SERIALIZATION_FAILURES: [&str; 2] = ["40001", "40P01"];
+/// A unique violation raised by a receiver's own query (e.g. a naive select-then-insert racing
+/// a concurrent webhook) is retried too: the retry sees the other transaction's committed row.
+const UNIQUE_VIOLATION: &str = "23505";
+/// How many times one webhook's transaction is tried before giving up.
+pub(crate) const MAX_ATTEMPTS: u32 = 4;
+
+/// Runs the webhook's transaction, again (with a short randomized backoff) after a transient
+/// conflict, at most [`MAX_ATTEMPTS`] times. Every attempt starts from scratch: the previous one
+/// rolled back entirely.
+async fn run_with_retries(
+    rt: &Inner,
+    incoming: &Incoming,
+    event: &Event,
+) -> Result<Applied, Failure> {
+    let mut attempt = 1;
+    loop {
+        let result = match &rt.db {
+            Db::Sqlite(db) => in_transaction(db.writer(), rt, incoming, event).await,
+            Db::Postgres(db) => in_transaction(db.pool(), rt, incoming, event).await,
+        };
+        match result {
+            Err(failure) if attempt < MAX_ATTEMPTS && failure.is_retryable() => {
+                let backoff = std::time::Duration::from_millis(
+                    5 * (1 << attempt) + rand::random::<u64>() % 10,
+                );
+                tracing::warn!(
+                    attempt,
+                    sqlstate = failure.sqlstate().unwrap_or("?"),
+                    "transient conflict; the whole transaction runs again in {backoff:?}"
+                );
+                tokio::time::sleep(backoff).await;
+                attempt += 1;
+            }
+            other => return other,
+        }
+    }
+}
+
+/// One attempt: begin, [`apply`], commit — or roll back on failure.
+async fn in_transaction<DB>(
+    pool: &sqlx::Pool<DB>,
+    rt: &Inner,
+    incoming: &Incoming,
+    event: &Event,
+) -> Result<Applied, Failure>
+where
+    DB: sqlx::Database,
+    for<'c> &'c mut DB::Connection: Into<Tx<'c>>,
+{
+    let mut txn = pool.begin().await?;
+    let applied = {
+        let mut tx: Tx<'_> = (&mut *txn).into();
+        apply(rt, &mut tx, incoming, event).await
+    };
+    match applied {
+        Ok(applied) => {
+            txn.commit().await?;
+            Ok(applied)
+        }
+        Err(failure) => {
+            if let Err(e) = txn.rollback().await {
+                tracing::error!(error = %e, "rollback failed; the connection is discarded");
+            }
+            Err(failure)
+        }
+    }
+}
+
 /// Why processing a valid event failed.
 pub(crate) enum Failure {
-    Receiver { path: &'static str, message: String },
-    Panic { path: &'static str, message: String },
+    Receiver {
+        path: &'static str,
+        error: crate::BoxError,
+    },
+    Panic {
+        path: &'static str,
+        message: String,
+    },
     Database(sqlx::Error),
+}
+
+impl Failure {
+    /// The SQLSTATE behind the failure: of a database error of ours, or of a `sqlx::Error`
+    /// anywhere in a receiver error's source chain.
+    fn sqlstate(&self) -> Option<&str> {
+        match self {
+            Self::Database(e) => sqlstate_of(e),
+            Self::Receiver { error, .. } => {
+                let mut current: Option<&(dyn std::error::Error + 'static)> = Some(&**error);
+                while let Some(e) = current {
+                    if let Some(code) = e.downcast_ref::<sqlx::Error>().and_then(sqlstate_of) {
+                        return Some(code);
+                    }
+                    current = e.source();
+                }
+                None
+            }
+            Self::Panic { .. } => None,
+        }
+    }
+
+    fn is_retryable(&self) -> bool {
+        match self.sqlstate() {
+            Some(code) if SERIALIZATION_FAILURES.contains(&code) => true,
+            Some(UNIQUE_VIOLATION) => matches!(self, Self::Receiver { .. }),
+            _ => false,
+        }
+    }
+}
+
+fn sqlstate_of(e: &sqlx::Error) -> Option<&str> {
+    match e {
+        sqlx::Error::Database(db) => db.code().map(|c| match c {
+            std::borrow::Cow::Borrowed(s) => s,
+            std::borrow::Cow::Owned(_) => "",
+        }),
+        _ => None,
+    }
 }
 
 impl From<sqlx::Error> for Failure {
@@ -359,7 +465,7 @@ async fn run_receiver(
         Ok(Ok(())) => Ok(()),
         Ok(Err(error)) => Err(Failure::Receiver {
             path: receiver.path(),
-            message: error_chain(&*error),
+            error,
         }),
         Err(panic) => Err(Failure::Panic {
             path: receiver.path(),

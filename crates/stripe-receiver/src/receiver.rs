@@ -128,6 +128,7 @@ pub struct Parts<'a> {
 pub struct Requirements {
     pub(crate) transaction_args: u32,
     pub(crate) state: Vec<(std::any::TypeId, &'static str)>,
+    pub(crate) backend: Option<crate::db::Backend>,
 }
 
 /// Why an argument could not be produced for a receiver call.
@@ -139,15 +140,21 @@ pub enum ExtractError {
     /// `State<T>` was asked for but no `T` was registered at start-up.
     #[error("no application state of type {0} was registered (RuntimeBuilder::state)")]
     MissingState(&'static str),
+    /// The function takes a backend's native connection, and the process runs another backend.
+    #[error(transparent)]
+    WrongBackend(#[from] crate::WrongBackend),
 }
 
 /// A type a receiver function may take as an argument.
 ///
-/// Implemented for `&Event`, `&mut Tx<'_>` and [`State<T>`].
+/// Implemented for `&Event`, `&mut Tx<'_>`, [`State<T>`], and the backends' native connections
+/// `&mut sqlx::PgConnection` / `&mut sqlx::SqliteConnection` (each pins the receiver to that
+/// backend).
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be an argument of a #[stripe_receiver] function",
     label = "not a receiver argument",
-    note = "receivers take any of `&Event`, `&mut Tx<'_>` and `State<T>` (see the stripe_receiver docs, \"Writing receivers\")"
+    note = "a receiver takes, in any order: `&Event`, `&mut Tx<'_>` (or the native `&mut sqlx::SqliteConnection` / `&mut sqlx::PgConnection`), and `State<T>` for a `T: Send + Sync + 'static` registered with `RuntimeBuilder::state`",
+    note = "see the docs of `#[stripe_receiver]`: https://docs.rs/stripe-receiver/latest/stripe_receiver/attr.stripe_receiver.html"
 )]
 pub trait ReceiverArg<'a>: Sized {
     /// Produces the argument for one call.
@@ -155,6 +162,10 @@ pub trait ReceiverArg<'a>: Sized {
     /// # Errors
     /// [`ExtractError`] when the argument cannot be produced (see its variants).
     fn extract(parts: &mut Parts<'a>) -> Result<Self, ExtractError>;
+
+    /// Whether this argument borrows the webhook's transaction (`&mut Tx<'_>`, the native
+    /// connections). The macro refuses, at compile time, a receiver with two such arguments.
+    const TAKES_TRANSACTION: bool = false;
 
     /// Records what this argument needs, checked once at start-up.
     fn require(_requirements: &mut Requirements) {}
@@ -167,12 +178,46 @@ impl<'a> ReceiverArg<'a> for &'a Event {
 }
 
 impl<'a> ReceiverArg<'a> for &'a mut Tx<'a> {
+    const TAKES_TRANSACTION: bool = true;
+
     fn extract(parts: &mut Parts<'a>) -> Result<Self, ExtractError> {
         parts.tx.take().ok_or(ExtractError::TransactionTakenTwice)
     }
 
     fn require(requirements: &mut Requirements) {
         requirements.transaction_args += 1;
+    }
+}
+
+/// The native SQLite connection of the webhook's transaction. A receiver taking it needs SQLite:
+/// a process on another backend refuses to start.
+impl<'a> ReceiverArg<'a> for &'a mut sqlx::SqliteConnection {
+    const TAKES_TRANSACTION: bool = true;
+
+    fn extract(parts: &mut Parts<'a>) -> Result<Self, ExtractError> {
+        let tx = parts.tx.take().ok_or(ExtractError::TransactionTakenTwice)?;
+        tx.sqlite().map_err(ExtractError::WrongBackend)
+    }
+
+    fn require(requirements: &mut Requirements) {
+        requirements.transaction_args += 1;
+        requirements.backend = Some(crate::db::Backend::Sqlite);
+    }
+}
+
+/// The native PostgreSQL connection of the webhook's transaction (`sqlx::query!` works on it).
+/// A receiver taking it needs PostgreSQL: a process on another backend refuses to start.
+impl<'a> ReceiverArg<'a> for &'a mut sqlx::PgConnection {
+    const TAKES_TRANSACTION: bool = true;
+
+    fn extract(parts: &mut Parts<'a>) -> Result<Self, ExtractError> {
+        let tx = parts.tx.take().ok_or(ExtractError::TransactionTakenTwice)?;
+        tx.postgres().map_err(ExtractError::WrongBackend)
+    }
+
+    fn require(requirements: &mut Requirements) {
+        requirements.transaction_args += 1;
+        requirements.backend = Some(crate::db::Backend::Postgres);
     }
 }
 
@@ -196,7 +241,8 @@ impl<'a, T: Send + Sync + 'static> ReceiverArg<'a> for State<T> {
 #[diagnostic::on_unimplemented(
     message = "a #[stripe_receiver] function must return `()` or `Result<(), E>` where `E: Into<BoxError>`; found `{Self}`",
     label = "unsupported return type",
-    note = "return `Result<(), BoxError>` (or any error type that implements std::error::Error + Send + Sync)"
+    note = "return `Result<(), BoxError>`, or `Result<(), E>` with any `E: std::error::Error + Send + Sync + 'static`, or nothing",
+    note = "see the docs of `#[stripe_receiver]`: https://docs.rs/stripe-receiver/latest/stripe_receiver/attr.stripe_receiver.html"
 )]
 pub trait IntoReceiverResult {
     /// Converts the function's return value.

@@ -51,6 +51,18 @@ pub enum RegistryError {
         /// The state type.
         type_name: &'static str,
     },
+    /// A receiver takes a backend's native connection and the process runs another backend.
+    #[error("receiver {path} ({location}) takes a {wanted} connection, but DATABASE_URL names {actual}: run it on {wanted}, or take `&mut Tx<'_>` and handle both backends")]
+    WrongBackend {
+        /// The function path.
+        path: &'static str,
+        /// `file:line`.
+        location: String,
+        /// The backend the receiver needs.
+        wanted: crate::db::Backend,
+        /// The backend in use.
+        actual: crate::db::Backend,
+    },
     /// A receiver takes the transaction twice.
     #[error(
         "receiver {path} ({location}) takes the transaction (&mut Tx) more than once; take it once"
@@ -157,13 +169,25 @@ impl Registry {
     ///
     /// # Errors
     /// The first unmet requirement, naming the receiver and its location.
-    pub fn check_requirements(&self, state: &StateMap) -> Result<(), RegistryError> {
+    pub fn check_requirements(
+        &self,
+        state: &StateMap,
+        backend: crate::db::Backend,
+    ) -> Result<(), RegistryError> {
         for r in &self.all {
             let req = r.requirements();
             if req.transaction_args > 1 {
                 return Err(RegistryError::TransactionTwice {
                     path: r.path(),
                     location: location(r),
+                });
+            }
+            if let Some(wanted) = req.backend.filter(|b| *b != backend) {
+                return Err(RegistryError::WrongBackend {
+                    path: r.path(),
+                    location: location(r),
+                    wanted,
+                    actual: backend,
                 });
             }
             if let Some((_, type_name)) = req.state.iter().find(|(id, _)| !state.contains(*id)) {

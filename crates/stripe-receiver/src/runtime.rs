@@ -75,9 +75,12 @@ impl RuntimeBuilder {
     /// database cannot be opened or migrated.
     pub async fn build(self) -> Result<Runtime, StartError> {
         let registry = Registry::from_inventory()?;
-        registry.check_requirements(&self.state)?;
+        let backend = Db::backend_of_url(&self.config.database_url)?;
+        // Refuse receivers the process cannot serve before touching the database.
+        registry.check_requirements(&self.state, backend)?;
         let settings = PoolSettings {
             acquire_timeout: self.config.db_timeout(),
+            max_connections: self.config.db_max_connections,
             ..PoolSettings::default()
         };
         let db = Db::connect(&self.config.database_url, &settings).await?;

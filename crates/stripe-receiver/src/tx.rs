@@ -1,6 +1,6 @@
 //! The transaction handle receivers get.
 
-use sqlx::SqliteConnection;
+use sqlx::{PgConnection, SqliteConnection};
 
 use crate::db::Backend;
 
@@ -11,14 +11,19 @@ use crate::db::Backend;
 /// `ROLLBACK` through it: the runtime owns the transaction's end (it may be a savepoint inside a
 /// larger transaction).
 ///
-/// Reach the backend's native sqlx connection with [`Tx::sqlite`] and run your own queries:
+/// Reach the backend's native sqlx connection with [`Tx::sqlite`] or [`Tx::postgres`] and run
+/// your own queries (`sqlx::query!` included) in the webhook's transaction:
 ///
 /// ```ignore
-/// sqlx::query("INSERT INTO receipts (charge_id, amount) VALUES (?1, ?2)")
+/// sqlx::query("INSERT INTO receipts (charge_id, amount) VALUES ($1, $2)")
 ///     .bind(charge_id).bind(amount)
-///     .execute(tx.sqlite()?)
+///     .execute(tx.postgres()?)
 ///     .await?;
 /// ```
+///
+/// A receiver written for one backend can take that backend's connection directly instead
+/// (`conn: &mut sqlx::PgConnection` or `&mut sqlx::SqliteConnection`); a process on the other
+/// backend then refuses to start, naming the receiver.
 pub struct Tx<'c> {
     conn: TxConn<'c>,
 }
@@ -26,6 +31,7 @@ pub struct Tx<'c> {
 /// The backend connection behind a [`Tx`]; store functions match on it.
 pub(crate) enum TxConn<'c> {
     Sqlite(&'c mut SqliteConnection),
+    Postgres(&'c mut PgConnection),
 }
 
 /// A receiver asked for a backend the process is not running on.
@@ -39,16 +45,11 @@ pub struct WrongBackend {
 }
 
 impl<'c> Tx<'c> {
-    pub(crate) fn sqlite_conn(conn: &'c mut SqliteConnection) -> Self {
-        Self {
-            conn: TxConn::Sqlite(conn),
-        }
-    }
-
     /// A shorter-lived handle on the same transaction, for one receiver call.
     pub(crate) fn reborrow(&mut self) -> Tx<'_> {
         match &mut self.conn {
-            TxConn::Sqlite(conn) => Tx::sqlite_conn(conn),
+            TxConn::Sqlite(conn) => Tx::from(&mut **conn),
+            TxConn::Postgres(conn) => Tx::from(&mut **conn),
         }
     }
 
@@ -61,6 +62,7 @@ impl<'c> Tx<'c> {
     pub fn backend(&self) -> Backend {
         match self.conn {
             TxConn::Sqlite(_) => Backend::Sqlite,
+            TxConn::Postgres(_) => Backend::Postgres,
         }
     }
 
@@ -71,6 +73,41 @@ impl<'c> Tx<'c> {
     pub fn sqlite(&mut self) -> Result<&mut SqliteConnection, WrongBackend> {
         match &mut self.conn {
             TxConn::Sqlite(conn) => Ok(conn),
+            TxConn::Postgres(_) => Err(WrongBackend {
+                wanted: Backend::Sqlite,
+                actual: Backend::Postgres,
+            }),
+        }
+    }
+
+    /// The native PostgreSQL connection, inside the webhook's transaction. `sqlx::query!` and
+    /// `query_as!` work on it.
+    ///
+    /// # Errors
+    /// [`WrongBackend`] when the process runs on another backend.
+    pub fn postgres(&mut self) -> Result<&mut PgConnection, WrongBackend> {
+        match &mut self.conn {
+            TxConn::Postgres(conn) => Ok(conn),
+            TxConn::Sqlite(_) => Err(WrongBackend {
+                wanted: Backend::Postgres,
+                actual: Backend::Sqlite,
+            }),
+        }
+    }
+}
+
+impl<'c> From<&'c mut SqliteConnection> for Tx<'c> {
+    fn from(conn: &'c mut SqliteConnection) -> Self {
+        Self {
+            conn: TxConn::Sqlite(conn),
+        }
+    }
+}
+
+impl<'c> From<&'c mut PgConnection> for Tx<'c> {
+    fn from(conn: &'c mut PgConnection) -> Self {
+        Self {
+            conn: TxConn::Postgres(conn),
         }
     }
 }

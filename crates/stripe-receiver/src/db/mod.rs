@@ -4,11 +4,13 @@
 //! database. Each backend keeps its own migrations (`migrations/<backend>/`, run with sqlx's
 //! migrator) under the same table names and semantics (PRODUCT.md §7).
 
+mod postgres;
 mod sqlite;
 
 use std::fmt;
 use std::time::Duration;
 
+pub use postgres::PgDb;
 pub use sqlite::SqliteDb;
 
 /// A database backend.
@@ -18,12 +20,15 @@ pub use sqlite::SqliteDb;
 pub enum Backend {
     /// SQLite (a file; the embedded default).
     Sqlite,
+    /// PostgreSQL (production).
+    Postgres,
 }
 
 impl fmt::Display for Backend {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
             Self::Sqlite => "SQLite",
+            Self::Postgres => "PostgreSQL",
         })
     }
 }
@@ -32,7 +37,7 @@ impl fmt::Display for Backend {
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
     /// The URL's scheme names no supported backend.
-    #[error("unsupported DATABASE_URL scheme in {url:?}: this build supports sqlite://PATH (e.g. sqlite://stripe-receiver.db)")]
+    #[error("unsupported DATABASE_URL scheme in {url:?}: use sqlite://PATH (e.g. sqlite://stripe-receiver.db) or postgres://USER@HOST:PORT/DATABASE")]
     UnsupportedUrl {
         /// The URL with any password removed.
         url: String,
@@ -50,8 +55,11 @@ pub enum DbError {
 pub struct PoolSettings {
     /// Longest wait for a pooled connection before the request is answered 503.
     pub acquire_timeout: Duration,
-    /// Connections for reads (endpoint lookups, listings, health checks).
+    /// SQLite: connections for reads (endpoint lookups, listings, health checks); writes always
+    /// go through one connection.
     pub read_connections: u32,
+    /// PostgreSQL: the pool's size, i.e. how many webhooks are processed at once.
+    pub max_connections: u32,
 }
 
 impl Default for PoolSettings {
@@ -59,6 +67,7 @@ impl Default for PoolSettings {
         Self {
             acquire_timeout: Duration::from_secs(5),
             read_connections: 4,
+            max_connections: 10,
         }
     }
 }
@@ -70,6 +79,8 @@ pub enum Db {
     /// SQLite: one writer connection (SQLite admits one writer at a time) and readers beside it
     /// (WAL mode).
     Sqlite(SqliteDb),
+    /// PostgreSQL: one pool; webhooks run in concurrent transactions.
+    Postgres(PgDb),
 }
 
 impl Db {
@@ -79,12 +90,26 @@ impl Db {
     /// [`DbError::UnsupportedUrl`] for an unknown scheme; [`DbError::Sqlx`] when the database
     /// cannot be opened.
     pub async fn connect(url: &str, settings: &PoolSettings) -> Result<Self, DbError> {
-        if url.starts_with("sqlite:") {
-            return Ok(Self::Sqlite(SqliteDb::connect(url, settings).await?));
-        }
-        Err(DbError::UnsupportedUrl {
-            url: redact_url(url),
+        Ok(match Self::backend_of_url(url)? {
+            Backend::Sqlite => Self::Sqlite(SqliteDb::connect(url, settings).await?),
+            Backend::Postgres => Self::Postgres(PgDb::connect(url, settings).await?),
         })
+    }
+
+    /// The backend a `DATABASE_URL` names: `sqlite:` or `postgres://` / `postgresql://`.
+    ///
+    /// # Errors
+    /// [`DbError::UnsupportedUrl`] for any other scheme.
+    pub fn backend_of_url(url: &str) -> Result<Backend, DbError> {
+        if url.starts_with("sqlite:") {
+            Ok(Backend::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Backend::Postgres)
+        } else {
+            Err(DbError::UnsupportedUrl {
+                url: redact_url(url),
+            })
+        }
     }
 
     /// Applies the backend's pending migrations (idempotent).
@@ -95,6 +120,7 @@ impl Db {
     pub async fn migrate(&self) -> Result<(), DbError> {
         match self {
             Self::Sqlite(db) => db.migrate().await,
+            Self::Postgres(db) => db.migrate().await,
         }
     }
 
@@ -103,6 +129,7 @@ impl Db {
     pub fn backend(&self) -> Backend {
         match self {
             Self::Sqlite(_) => Backend::Sqlite,
+            Self::Postgres(_) => Backend::Postgres,
         }
     }
 
@@ -113,6 +140,7 @@ impl Db {
     pub async fn ping(&self) -> Result<(), sqlx::Error> {
         match self {
             Self::Sqlite(db) => sqlx::query("SELECT 1").execute(db.reader()).await.map(drop),
+            Self::Postgres(db) => sqlx::query("SELECT 1").execute(db.pool()).await.map(drop),
         }
     }
 
@@ -120,6 +148,7 @@ impl Db {
     pub async fn close(&self) {
         match self {
             Self::Sqlite(db) => db.close().await,
+            Self::Postgres(db) => db.close().await,
         }
     }
 }

@@ -1,10 +1,10 @@
 //! `stripe_webhook_deliveries`: the delivery log.
 
-use sqlx::sqlite::SqliteRow;
-use sqlx::{Row, SqliteConnection};
+use chrono::{DateTime, Utc};
+use sqlx::{PgConnection, SqliteConnection};
 use uuid::Uuid;
 
-use super::{format_time, parse_time};
+use super::format_time;
 use crate::db::Db;
 use crate::delivery::{Delivery, Outcome};
 use crate::tx::TxConn;
@@ -18,6 +18,7 @@ use crate::Tx;
 pub(crate) async fn insert(tx: &mut Tx<'_>, d: &Delivery) -> Result<(), sqlx::Error> {
     match tx.conn_mut() {
         TxConn::Sqlite(conn) => insert_sqlite(conn, d).await,
+        TxConn::Postgres(conn) => insert_postgres(conn, d).await,
     }
 }
 
@@ -28,10 +29,8 @@ pub(crate) async fn insert(tx: &mut Tx<'_>, d: &Delivery) -> Result<(), sqlx::Er
 /// The database error.
 pub(crate) async fn insert_alone(db: &Db, d: &Delivery) -> Result<(), sqlx::Error> {
     match db {
-        Db::Sqlite(db) => {
-            let mut conn = db.writer().acquire().await?;
-            insert_sqlite(&mut conn, d).await
-        }
+        Db::Sqlite(db) => insert_sqlite(&mut *db.writer().acquire().await?, d).await,
+        Db::Postgres(db) => insert_postgres(&mut *db.pool().acquire().await?, d).await,
     }
 }
 
@@ -58,6 +57,29 @@ async fn insert_sqlite(conn: &mut SqliteConnection, d: &Delivery) -> Result<(), 
     Ok(())
 }
 
+async fn insert_postgres(conn: &mut PgConnection, d: &Delivery) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO stripe_webhook_deliveries (id, endpoint_uuid, received_at, remote_ip, headers, \
+         body, valid, outcome, event_id, event_type, error, error_detail) \
+         VALUES ($1, $2, $3, $4::inet, $5::jsonb, $6, $7, $8, $9, $10, $11, $12)",
+    )
+    .bind(d.id)
+    .bind(d.endpoint_uuid)
+    .bind(d.received_at)
+    .bind(&d.remote_ip)
+    .bind(d.headers.to_string())
+    .bind(&d.body)
+    .bind(d.valid)
+    .bind(d.outcome.as_str())
+    .bind(&d.event_id)
+    .bind(&d.event_type)
+    .bind(&d.error)
+    .bind(&d.error_detail)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 /// Which deliveries [`list`] returns.
 #[derive(Debug, Clone, Default)]
 pub struct DeliveryFilter {
@@ -69,26 +91,61 @@ pub struct DeliveryFilter {
     pub limit: u32,
 }
 
+/// A row as both backends return it (PostgreSQL casts uuid, inet and jsonb to text).
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: String,
+    endpoint_uuid: String,
+    received_at: DateTime<Utc>,
+    remote_ip: Option<String>,
+    headers: String,
+    body: Vec<u8>,
+    valid: bool,
+    outcome: String,
+    event_id: Option<String>,
+    event_type: Option<String>,
+    error: Option<String>,
+    error_detail: Option<String>,
+}
+
+const SQLITE_COLUMNS: &str = "id, endpoint_uuid, received_at, remote_ip, headers, body, valid, \
+     outcome, event_id, event_type, error, error_detail";
+const PG_COLUMNS: &str = "id::text AS id, endpoint_uuid::text AS endpoint_uuid, received_at, \
+     host(remote_ip) AS remote_ip, headers::text AS headers, body, valid, outcome, event_id, \
+     event_type, error, error_detail";
+
 /// Deliveries, newest first.
 ///
 /// # Errors
 /// The database error.
 pub async fn list(db: &Db, filter: &DeliveryFilter) -> Result<Vec<Delivery>, sqlx::Error> {
-    match db {
-        Db::Sqlite(db) => sqlx::query(
-            "SELECT * FROM stripe_webhook_deliveries \
-             WHERE (?1 = 0 OR outcome = 'failed') AND (?2 IS NULL OR event_id = ?2) \
-             ORDER BY received_at DESC, id DESC LIMIT ?3",
-        )
-        .bind(filter.failed_only)
-        .bind(&filter.event_id)
-        .bind(i64::from(filter.limit))
-        .fetch_all(db.reader())
-        .await?
-        .iter()
-        .map(from_sqlite)
-        .collect(),
-    }
+    let rows: Vec<Row> = match db {
+        Db::Sqlite(db) => {
+            sqlx::query_as(&format!(
+                "SELECT {SQLITE_COLUMNS} FROM stripe_webhook_deliveries \
+                 WHERE (?1 = 0 OR outcome = 'failed') AND (?2 IS NULL OR event_id = ?2) \
+                 ORDER BY received_at DESC, id DESC LIMIT ?3"
+            ))
+            .bind(filter.failed_only)
+            .bind(&filter.event_id)
+            .bind(i64::from(filter.limit))
+            .fetch_all(db.reader())
+            .await?
+        }
+        Db::Postgres(db) => {
+            sqlx::query_as(&format!(
+                "SELECT {PG_COLUMNS} FROM stripe_webhook_deliveries \
+                 WHERE (NOT $1 OR outcome = 'failed') AND ($2::text IS NULL OR event_id = $2) \
+                 ORDER BY received_at DESC, id DESC LIMIT $3"
+            ))
+            .bind(filter.failed_only)
+            .bind(&filter.event_id)
+            .bind(i64::from(filter.limit))
+            .fetch_all(db.pool())
+            .await?
+        }
+    };
+    rows.into_iter().map(Row::into_delivery).collect()
 }
 
 /// One delivery by id.
@@ -96,39 +153,49 @@ pub async fn list(db: &Db, filter: &DeliveryFilter) -> Result<Vec<Delivery>, sql
 /// # Errors
 /// The database error.
 pub async fn get(db: &Db, id: Uuid) -> Result<Option<Delivery>, sqlx::Error> {
-    match db {
-        Db::Sqlite(db) => sqlx::query("SELECT * FROM stripe_webhook_deliveries WHERE id = ?1")
+    let row: Option<Row> = match db {
+        Db::Sqlite(db) => {
+            sqlx::query_as(&format!(
+                "SELECT {SQLITE_COLUMNS} FROM stripe_webhook_deliveries WHERE id = ?1"
+            ))
             .bind(id.to_string())
             .fetch_optional(db.reader())
             .await?
-            .as_ref()
-            .map(from_sqlite)
-            .transpose(),
-    }
+        }
+        Db::Postgres(db) => {
+            sqlx::query_as(&format!(
+                "SELECT {PG_COLUMNS} FROM stripe_webhook_deliveries WHERE id = $1"
+            ))
+            .bind(id)
+            .fetch_optional(db.pool())
+            .await?
+        }
+    };
+    row.map(Row::into_delivery).transpose()
 }
 
-fn from_sqlite(row: &SqliteRow) -> Result<Delivery, sqlx::Error> {
-    let decode = |column: &str, e: String| sqlx::Error::ColumnDecode {
-        index: column.to_owned(),
-        source: e.into(),
-    };
-    let id: String = row.try_get("id")?;
-    let endpoint: String = row.try_get("endpoint_uuid")?;
-    let headers: String = row.try_get("headers")?;
-    let outcome: String = row.try_get("outcome")?;
-    Ok(Delivery {
-        id: Uuid::parse_str(&id).map_err(|e| decode("id", e.to_string()))?,
-        endpoint_uuid: Uuid::parse_str(&endpoint)
-            .map_err(|e| decode("endpoint_uuid", e.to_string()))?,
-        received_at: parse_time(&row.try_get::<String, _>("received_at")?),
-        remote_ip: row.try_get("remote_ip")?,
-        headers: serde_json::from_str(&headers).map_err(|e| decode("headers", e.to_string()))?,
-        body: row.try_get("body")?,
-        valid: row.try_get("valid")?,
-        outcome: Outcome::parse(&outcome).ok_or_else(|| decode("outcome", outcome.clone()))?,
-        event_id: row.try_get("event_id")?,
-        event_type: row.try_get("event_type")?,
-        error: row.try_get("error")?,
-        error_detail: row.try_get("error_detail")?,
-    })
+impl Row {
+    fn into_delivery(self) -> Result<Delivery, sqlx::Error> {
+        let decode = |column: &str, e: String| sqlx::Error::ColumnDecode {
+            index: column.to_owned(),
+            source: e.into(),
+        };
+        Ok(Delivery {
+            id: Uuid::parse_str(&self.id).map_err(|e| decode("id", e.to_string()))?,
+            endpoint_uuid: Uuid::parse_str(&self.endpoint_uuid)
+                .map_err(|e| decode("endpoint_uuid", e.to_string()))?,
+            received_at: self.received_at,
+            remote_ip: self.remote_ip,
+            headers: serde_json::from_str(&self.headers)
+                .map_err(|e| decode("headers", e.to_string()))?,
+            body: self.body,
+            valid: self.valid,
+            outcome: Outcome::parse(&self.outcome)
+                .ok_or_else(|| decode("outcome", self.outcome.clone()))?,
+            event_id: self.event_id,
+            event_type: self.event_type,
+            error: self.error,
+            error_detail: self.error_detail,
+        })
+    }
 }

@@ -1,12 +1,10 @@
 //! `stripe_webhook_endpoints`.
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use sqlx::sqlite::SqliteRow;
-use sqlx::Row;
 use uuid::Uuid;
 
-use super::{format_time, parse_time};
+use super::format_time;
 use crate::db::Db;
 use crate::endpoint::{webhook_url, Endpoint, EndpointSecret, NewEndpoint, ValidationMode};
 use crate::signature::Secret;
@@ -35,6 +33,31 @@ pub enum EndpointStoreError {
         reason: String,
     },
 }
+
+/// A row as both backends return it (PostgreSQL casts uuid and jsonb columns to text).
+#[derive(sqlx::FromRow)]
+struct Row {
+    uuid: String,
+    stripe_id: Option<String>,
+    url: String,
+    secrets: String,
+    livemode: bool,
+    tolerance_secs: i64,
+    validation: String,
+    api_version: Option<String>,
+    enabled_events: String,
+    account: Option<String>,
+    enabled: bool,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+const SQLITE_COLUMNS: &str =
+    "uuid, stripe_id, url, secrets, livemode, tolerance_secs, validation, \
+     api_version, enabled_events, account, enabled, created_at, updated_at";
+const PG_COLUMNS: &str = "uuid::text AS uuid, stripe_id, url, secrets::text AS secrets, livemode, \
+     tolerance_secs, validation, api_version, enabled_events::text AS enabled_events, account, \
+     enabled, created_at, updated_at";
 
 /// Inserts a new endpoint with a fresh UUID v4 and returns it.
 ///
@@ -66,6 +89,9 @@ pub async fn create(db: &Db, new: NewEndpoint) -> Result<Endpoint, EndpointStore
             expires_at: s.expires_at,
         })
         .collect();
+    let secrets = serde_json::to_string(&secrets).expect("secrets serialize");
+    let events = serde_json::to_string(&endpoint.enabled_events).expect("strings serialize");
+    let tolerance = i64::try_from(endpoint.tolerance_secs).unwrap_or(i64::MAX);
     match db {
         Db::Sqlite(db) => {
             sqlx::query(
@@ -76,15 +102,36 @@ pub async fn create(db: &Db, new: NewEndpoint) -> Result<Endpoint, EndpointStore
             .bind(uuid.to_string())
             .bind(&endpoint.stripe_id)
             .bind(&endpoint.url)
-            .bind(serde_json::to_string(&secrets).expect("secrets serialize"))
+            .bind(secrets)
             .bind(endpoint.livemode)
-            .bind(i64::try_from(endpoint.tolerance_secs).unwrap_or(i64::MAX))
+            .bind(tolerance)
             .bind(endpoint.validation.as_str())
             .bind(&endpoint.api_version)
-            .bind(serde_json::to_string(&endpoint.enabled_events).expect("strings serialize"))
+            .bind(events)
             .bind(&endpoint.account)
             .bind(format_time(now))
             .execute(db.writer())
+            .await?;
+        }
+        Db::Postgres(db) => {
+            sqlx::query(
+                "INSERT INTO stripe_webhook_endpoints (uuid, stripe_id, url, secrets, livemode, \
+                 tolerance_secs, validation, api_version, enabled_events, account, enabled, \
+                 created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7, $8, $9::jsonb, $10, true, $11, $11)",
+            )
+            .bind(uuid)
+            .bind(&endpoint.stripe_id)
+            .bind(&endpoint.url)
+            .bind(secrets)
+            .bind(endpoint.livemode)
+            .bind(tolerance)
+            .bind(endpoint.validation.as_str())
+            .bind(&endpoint.api_version)
+            .bind(events)
+            .bind(&endpoint.account)
+            .bind(now)
+            .execute(db.pool())
             .await?;
         }
     }
@@ -96,15 +143,25 @@ pub async fn create(db: &Db, new: NewEndpoint) -> Result<Endpoint, EndpointStore
 /// # Errors
 /// The database error, or [`EndpointStoreError::Corrupt`].
 pub async fn get(db: &Db, uuid: Uuid) -> Result<Option<Endpoint>, EndpointStoreError> {
-    match db {
+    let row: Option<Row> = match db {
         Db::Sqlite(db) => {
-            let row = sqlx::query("SELECT * FROM stripe_webhook_endpoints WHERE uuid = ?1")
-                .bind(uuid.to_string())
-                .fetch_optional(db.reader())
-                .await?;
-            row.as_ref().map(from_sqlite).transpose()
+            sqlx::query_as(&format!(
+                "SELECT {SQLITE_COLUMNS} FROM stripe_webhook_endpoints WHERE uuid = ?1"
+            ))
+            .bind(uuid.to_string())
+            .fetch_optional(db.reader())
+            .await?
         }
-    }
+        Db::Postgres(db) => {
+            sqlx::query_as(&format!(
+                "SELECT {PG_COLUMNS} FROM stripe_webhook_endpoints WHERE uuid = $1"
+            ))
+            .bind(uuid)
+            .fetch_optional(db.pool())
+            .await?
+        }
+    };
+    row.map(Row::into_endpoint).transpose()
 }
 
 /// Every endpoint, oldest first.
@@ -112,16 +169,23 @@ pub async fn get(db: &Db, uuid: Uuid) -> Result<Option<Endpoint>, EndpointStoreE
 /// # Errors
 /// The database error, or [`EndpointStoreError::Corrupt`].
 pub async fn list(db: &Db) -> Result<Vec<Endpoint>, EndpointStoreError> {
-    match db {
+    let rows: Vec<Row> = match db {
         Db::Sqlite(db) => {
-            sqlx::query("SELECT * FROM stripe_webhook_endpoints ORDER BY created_at, uuid")
-                .fetch_all(db.reader())
-                .await?
-                .iter()
-                .map(from_sqlite)
-                .collect()
+            sqlx::query_as(&format!(
+                "SELECT {SQLITE_COLUMNS} FROM stripe_webhook_endpoints ORDER BY created_at, uuid"
+            ))
+            .fetch_all(db.reader())
+            .await?
         }
-    }
+        Db::Postgres(db) => {
+            sqlx::query_as(&format!(
+                "SELECT {PG_COLUMNS} FROM stripe_webhook_endpoints ORDER BY created_at, uuid"
+            ))
+            .fetch_all(db.pool())
+            .await?
+        }
+    };
+    rows.into_iter().map(Row::into_endpoint).collect()
 }
 
 /// Enables or disables an endpoint. Returns `false` when no endpoint has this UUID.
@@ -129,57 +193,65 @@ pub async fn list(db: &Db) -> Result<Vec<Endpoint>, EndpointStoreError> {
 /// # Errors
 /// The database error.
 pub async fn set_enabled(db: &Db, uuid: Uuid, enabled: bool) -> Result<bool, EndpointStoreError> {
-    match db {
-        Db::Sqlite(db) => {
-            let done = sqlx::query(
-                "UPDATE stripe_webhook_endpoints SET enabled = ?2, updated_at = ?3 WHERE uuid = ?1",
-            )
-            .bind(uuid.to_string())
-            .bind(enabled)
-            .bind(format_time(Utc::now()))
-            .execute(db.writer())
-            .await?;
-            Ok(done.rows_affected() > 0)
-        }
-    }
+    let now = Utc::now();
+    let done = match db {
+        Db::Sqlite(db) => sqlx::query(
+            "UPDATE stripe_webhook_endpoints SET enabled = ?2, updated_at = ?3 WHERE uuid = ?1",
+        )
+        .bind(uuid.to_string())
+        .bind(enabled)
+        .bind(format_time(now))
+        .execute(db.writer())
+        .await?
+        .rows_affected(),
+        Db::Postgres(db) => sqlx::query(
+            "UPDATE stripe_webhook_endpoints SET enabled = $2, updated_at = $3 WHERE uuid = $1",
+        )
+        .bind(uuid)
+        .bind(enabled)
+        .bind(now)
+        .execute(db.pool())
+        .await?
+        .rows_affected(),
+    };
+    Ok(done > 0)
 }
 
-fn from_sqlite(row: &SqliteRow) -> Result<Endpoint, EndpointStoreError> {
-    let uuid_text: String = row.try_get("uuid")?;
-    let corrupt = |column: &'static str, reason: String| EndpointStoreError::Corrupt {
-        uuid: uuid_text.clone(),
-        column,
-        reason,
-    };
-    let uuid = Uuid::parse_str(&uuid_text).map_err(|e| corrupt("uuid", e.to_string()))?;
-    let secrets: Vec<StoredSecret> = serde_json::from_str(&row.try_get::<String, _>("secrets")?)
-        .map_err(|e| corrupt("secrets", e.to_string()))?;
-    let secrets = secrets
-        .into_iter()
-        .map(|s| {
-            Ok(EndpointSecret {
-                secret: Secret::new(s.secret).map_err(|e| corrupt("secrets", e.to_string()))?,
-                expires_at: s.expires_at,
+impl Row {
+    fn into_endpoint(self) -> Result<Endpoint, EndpointStoreError> {
+        let corrupt = |column: &'static str, reason: String| EndpointStoreError::Corrupt {
+            uuid: self.uuid.clone(),
+            column,
+            reason,
+        };
+        let uuid = Uuid::parse_str(&self.uuid).map_err(|e| corrupt("uuid", e.to_string()))?;
+        let stored: Vec<StoredSecret> =
+            serde_json::from_str(&self.secrets).map_err(|e| corrupt("secrets", e.to_string()))?;
+        let secrets = stored
+            .into_iter()
+            .map(|s| {
+                Ok(EndpointSecret {
+                    secret: Secret::new(s.secret).map_err(|e| corrupt("secrets", e.to_string()))?,
+                    expires_at: s.expires_at,
+                })
             })
+            .collect::<Result<_, EndpointStoreError>>()?;
+        Ok(Endpoint {
+            uuid,
+            stripe_id: self.stripe_id.clone(),
+            url: self.url.clone(),
+            secrets,
+            livemode: self.livemode,
+            tolerance_secs: u64::try_from(self.tolerance_secs).unwrap_or(0),
+            validation: ValidationMode::parse(&self.validation)
+                .ok_or_else(|| corrupt("validation", self.validation.clone()))?,
+            api_version: self.api_version.clone(),
+            enabled_events: serde_json::from_str(&self.enabled_events)
+                .map_err(|e| corrupt("enabled_events", e.to_string()))?,
+            account: self.account.clone(),
+            enabled: self.enabled,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
         })
-        .collect::<Result<_, EndpointStoreError>>()?;
-    let validation: String = row.try_get("validation")?;
-    let enabled_events: String = row.try_get("enabled_events")?;
-    Ok(Endpoint {
-        uuid,
-        stripe_id: row.try_get("stripe_id")?,
-        url: row.try_get("url")?,
-        secrets,
-        livemode: row.try_get("livemode")?,
-        tolerance_secs: u64::try_from(row.try_get::<i64, _>("tolerance_secs")?).unwrap_or(0),
-        validation: ValidationMode::parse(&validation)
-            .ok_or_else(|| corrupt("validation", validation.clone()))?,
-        api_version: row.try_get("api_version")?,
-        enabled_events: serde_json::from_str(&enabled_events)
-            .map_err(|e| corrupt("enabled_events", e.to_string()))?,
-        account: row.try_get("account")?,
-        enabled: row.try_get("enabled")?,
-        created_at: parse_time(&row.try_get::<String, _>("created_at")?),
-        updated_at: parse_time(&row.try_get::<String, _>("updated_at")?),
-    })
+    }
 }

@@ -2,10 +2,8 @@
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use sqlx::sqlite::SqliteRow;
-use sqlx::Row;
 
-use super::{format_time, parse_time};
+use super::format_time;
 use crate::db::Db;
 use crate::tx::TxConn;
 use crate::{Event, Tx};
@@ -38,7 +36,33 @@ pub struct StoredEvent {
     pub received_at: DateTime<Utc>,
 }
 
+/// A row as both backends return it (PostgreSQL casts `data` to text).
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: String,
+    #[sqlx(rename = "type")]
+    type_: String,
+    api_version: Option<String>,
+    livemode: bool,
+    account: Option<String>,
+    created: i64,
+    request_id: Option<String>,
+    idempotency_key: Option<String>,
+    data: String,
+    body_hash: String,
+    received_at: DateTime<Utc>,
+}
+
+const SQLITE_COLUMNS: &str = "id, type, api_version, livemode, account, created, request_id, \
+     idempotency_key, data, body_hash, received_at";
+const PG_COLUMNS: &str = "id, type, api_version, livemode, account, created, request_id, \
+     idempotency_key, data::text AS data, body_hash, received_at";
+
 /// Inserts the event unless its id is already stored. Returns `true` if this call inserted it.
+///
+/// On PostgreSQL, if another transaction inserted the same id and has not finished, this waits
+/// for it: it returns `false` once that one commits, or inserts once it rolls back. So concurrent
+/// duplicates never race, and no unique-key error escapes.
 ///
 /// `data_json` is `event.data` serialized; `body_hash` the hex SHA-256 of the raw body.
 ///
@@ -51,33 +75,54 @@ pub(crate) async fn insert_if_absent(
     body_hash: &str,
     received_at: DateTime<Utc>,
 ) -> Result<bool, sqlx::Error> {
-    match tx.conn_mut() {
-        TxConn::Sqlite(conn) => {
-            let done = sqlx::query(
-                "INSERT INTO stripe_events (id, type, api_version, livemode, account, created, \
+    let done = match tx.conn_mut() {
+        TxConn::Sqlite(conn) => sqlx::query(
+            "INSERT INTO stripe_events (id, type, api_version, livemode, account, created, \
                  request_id, idempotency_key, data, body_hash, received_at) \
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) ON CONFLICT (id) DO NOTHING",
-            )
-            .bind(&event.id)
-            .bind(&event.type_)
-            .bind(&event.api_version)
-            .bind(event.livemode)
-            .bind(&event.account)
-            .bind(event.created)
-            .bind(&event.request.id)
-            .bind(&event.request.idempotency_key)
-            .bind(data_json)
-            .bind(body_hash)
-            .bind(format_time(received_at))
-            .execute(&mut **conn)
-            .await?;
-            Ok(done.rows_affected() == 1)
-        }
-    }
+        )
+        .bind(&event.id)
+        .bind(&event.type_)
+        .bind(&event.api_version)
+        .bind(event.livemode)
+        .bind(&event.account)
+        .bind(event.created)
+        .bind(&event.request.id)
+        .bind(&event.request.idempotency_key)
+        .bind(data_json)
+        .bind(body_hash)
+        .bind(format_time(received_at))
+        .execute(&mut **conn)
+        .await?
+        .rows_affected(),
+        TxConn::Postgres(conn) => sqlx::query(
+            "INSERT INTO stripe_events (id, type, api_version, livemode, account, created, \
+                 request_id, idempotency_key, data, body_hash, received_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10, $11) \
+                 ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(&event.id)
+        .bind(&event.type_)
+        .bind(&event.api_version)
+        .bind(event.livemode)
+        .bind(&event.account)
+        .bind(event.created)
+        .bind(&event.request.id)
+        .bind(&event.request.idempotency_key)
+        .bind(data_json)
+        .bind(body_hash)
+        .bind(received_at)
+        .execute(&mut **conn)
+        .await?
+        .rows_affected(),
+    };
+    Ok(done == 1)
 }
 
 /// What a duplicate is compared against: the stored type, `created`, data and body hash.
+#[derive(sqlx::FromRow)]
 pub(crate) struct StoredIdentity {
+    #[sqlx(rename = "type")]
     pub type_: String,
     pub created: i64,
     pub data: String,
@@ -94,22 +139,17 @@ pub(crate) async fn identity(
 ) -> Result<Option<StoredIdentity>, sqlx::Error> {
     match tx.conn_mut() {
         TxConn::Sqlite(conn) => {
-            let row = sqlx::query(
-                "SELECT type, created, data, body_hash FROM stripe_events WHERE id = ?1",
-            )
-            .bind(id)
-            .fetch_optional(&mut **conn)
-            .await?;
-            row.map(|r| {
-                Ok(StoredIdentity {
-                    type_: r.try_get("type")?,
-                    created: r.try_get("created")?,
-                    data: r.try_get("data")?,
-                    body_hash: r.try_get("body_hash")?,
-                })
-            })
-            .transpose()
+            sqlx::query_as("SELECT type, created, data, body_hash FROM stripe_events WHERE id = ?1")
+                .bind(id)
+                .fetch_optional(&mut **conn)
+                .await
         }
+        TxConn::Postgres(conn) => sqlx::query_as(
+            "SELECT type, created, data::text AS data, body_hash FROM stripe_events WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&mut **conn)
+        .await,
     }
 }
 
@@ -118,15 +158,25 @@ pub(crate) async fn identity(
 /// # Errors
 /// The database error.
 pub async fn get(db: &Db, id: &str) -> Result<Option<StoredEvent>, sqlx::Error> {
-    match db {
-        Db::Sqlite(db) => sqlx::query("SELECT * FROM stripe_events WHERE id = ?1")
+    let row: Option<Row> = match db {
+        Db::Sqlite(db) => {
+            sqlx::query_as(&format!(
+                "SELECT {SQLITE_COLUMNS} FROM stripe_events WHERE id = ?1"
+            ))
             .bind(id)
             .fetch_optional(db.reader())
             .await?
-            .as_ref()
-            .map(from_sqlite)
-            .transpose(),
-    }
+        }
+        Db::Postgres(db) => {
+            sqlx::query_as(&format!(
+                "SELECT {PG_COLUMNS} FROM stripe_events WHERE id = $1"
+            ))
+            .bind(id)
+            .fetch_optional(db.pool())
+            .await?
+        }
+    };
+    Ok(row.map(Row::into_event))
 }
 
 /// The most recently received events, newest first, optionally of one type.
@@ -138,34 +188,45 @@ pub async fn list(
     event_type: Option<&str>,
     limit: u32,
 ) -> Result<Vec<StoredEvent>, sqlx::Error> {
-    match db {
-        Db::Sqlite(db) => sqlx::query(
-            "SELECT * FROM stripe_events WHERE (?1 IS NULL OR type = ?1) \
-             ORDER BY received_at DESC, id DESC LIMIT ?2",
-        )
-        .bind(event_type)
-        .bind(i64::from(limit))
-        .fetch_all(db.reader())
-        .await?
-        .iter()
-        .map(from_sqlite)
-        .collect(),
-    }
+    let rows: Vec<Row> = match db {
+        Db::Sqlite(db) => {
+            sqlx::query_as(&format!(
+                "SELECT {SQLITE_COLUMNS} FROM stripe_events WHERE (?1 IS NULL OR type = ?1) \
+                 ORDER BY received_at DESC, id DESC LIMIT ?2"
+            ))
+            .bind(event_type)
+            .bind(i64::from(limit))
+            .fetch_all(db.reader())
+            .await?
+        }
+        Db::Postgres(db) => {
+            sqlx::query_as(&format!(
+                "SELECT {PG_COLUMNS} FROM stripe_events WHERE ($1::text IS NULL OR type = $1) \
+                 ORDER BY received_at DESC, id DESC LIMIT $2"
+            ))
+            .bind(event_type)
+            .bind(i64::from(limit))
+            .fetch_all(db.pool())
+            .await?
+        }
+    };
+    Ok(rows.into_iter().map(Row::into_event).collect())
 }
 
-fn from_sqlite(row: &SqliteRow) -> Result<StoredEvent, sqlx::Error> {
-    let data: String = row.try_get("data")?;
-    Ok(StoredEvent {
-        id: row.try_get("id")?,
-        type_: row.try_get("type")?,
-        api_version: row.try_get("api_version")?,
-        livemode: row.try_get("livemode")?,
-        account: row.try_get("account")?,
-        created: row.try_get("created")?,
-        request_id: row.try_get("request_id")?,
-        idempotency_key: row.try_get("idempotency_key")?,
-        data: serde_json::from_str(&data).unwrap_or(serde_json::Value::String(data)),
-        body_hash: row.try_get("body_hash")?,
-        received_at: parse_time(&row.try_get::<String, _>("received_at")?),
-    })
+impl Row {
+    fn into_event(self) -> StoredEvent {
+        StoredEvent {
+            data: serde_json::from_str(&self.data).unwrap_or(serde_json::Value::String(self.data)),
+            id: self.id,
+            type_: self.type_,
+            api_version: self.api_version,
+            livemode: self.livemode,
+            account: self.account,
+            created: self.created,
+            request_id: self.request_id,
+            idempotency_key: self.idempotency_key,
+            body_hash: self.body_hash,
+            received_at: self.received_at,
+        }
+    }
 }

@@ -9,14 +9,6 @@ pub mod events;
 
 use chrono::{DateTime, Utc};
 
-/// Decodes a stored RFC 3339 time, falling back to the Unix epoch for a corrupt value rather
-/// than failing a whole listing.
-pub(crate) fn parse_time(s: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(s)
-        .map(|t| t.with_timezone(&Utc))
-        .unwrap_or_default()
-}
-
 /// Encodes a time as stored: RFC 3339, UTC, microseconds, `Z`.
 pub(crate) fn format_time(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
