@@ -31,6 +31,15 @@ pub(crate) struct ReceiverArgs {
     pub(crate) krate: Path,
 }
 
+/// The attribute's arguments had problems.
+pub(crate) struct ArgsError {
+    /// Every problem found, combined.
+    pub(crate) error: syn::Error,
+    /// The runtime crate's path, if the attribute leaves it unambiguous (no `crate = ...`, or
+    /// a valid one): the expansion can still refer to the runtime to type-check the fn.
+    pub(crate) krate: Option<Path>,
+}
+
 /// One comma-separated entry of the attribute.
 struct Entry {
     /// The entry's tokens, without the comma.
@@ -43,7 +52,7 @@ struct Entry {
 ///
 /// Every problem found is reported, each spanned at the offending token; see the crate docs
 /// for the syntax.
-pub(crate) fn parse(attr: TokenStream) -> syn::Result<ReceiverArgs> {
+pub(crate) fn parse(attr: TokenStream) -> Result<ReceiverArgs, ArgsError> {
     let mut parser = ArgsParser::default();
     for entry in split_entries(attr) {
         parser.entry(entry);
@@ -214,18 +223,23 @@ impl ArgsParser {
     }
 
     /// Returns the arguments, or every problem found.
-    fn finish(mut self) -> syn::Result<ReceiverArgs> {
+    fn finish(mut self) -> Result<ReceiverArgs, ArgsError> {
         if !self.saw_event_entry {
             self.errors
                 .push(syn::Error::new(Span::call_site(), NO_EVENT_TYPE));
         }
-        let krate = self
-            .krate
-            .unwrap_or_else(|| syn::parse_quote!(::stripe_receiver));
-        self.errors.finish(ReceiverArgs {
-            event_types: self.event_types,
-            krate,
-        })
+        let krate = match self.krate {
+            Some(krate) => Some(krate),
+            None if self.saw_crate => None,
+            None => Some(syn::parse_quote!(::stripe_receiver)),
+        };
+        match self.errors.finish(()) {
+            Ok(()) => Ok(ReceiverArgs {
+                event_types: self.event_types,
+                krate: krate.expect("a `crate` without a valid path is an error"),
+            }),
+            Err(error) => Err(ArgsError { error, krate }),
+        }
     }
 }
 

@@ -13,16 +13,29 @@ use crate::signature::{self, ReceiverFn};
 ///
 /// On success, returns the item unchanged followed by a `const _: () = { ... };` block holding
 /// the type-erased wrapper fn, the requirements fn and the `inventory::submit!` registration.
-/// On error, returns the item unchanged followed by one `compile_error!` per problem found (so
-/// that IDEs still know the fn), and registers nothing.
+///
+/// On error, returns the item unchanged (so that IDEs still know the fn) followed by one
+/// `compile_error!` per problem found, and registers nothing. If only the attribute's arguments
+/// are wrong, the wrapper is still generated (without registration), so that the compiler
+/// reports type errors in the signature in the same build.
 pub(crate) fn receiver(attr: TokenStream, item: TokenStream) -> TokenStream {
     let args = args::parse(attr);
     let receiver_fn = syn::parse2::<Item>(item.clone()).and_then(|item| signature::analyze(&item));
     let generated = match (args, receiver_fn) {
-        (Ok(args), Ok(receiver_fn)) => registration(&args, &receiver_fn),
+        (Ok(args), Ok(receiver_fn)) => registration(&args.krate, &receiver_fn, Some(&args)),
+        (Err(args), Ok(receiver_fn)) => {
+            let wrapper = args
+                .krate
+                .map(|krate| registration(&krate, &receiver_fn, None));
+            let error = args.error.into_compile_error();
+            quote!(#error #wrapper)
+        }
         (args, receiver_fn) => {
             let mut errors = Errors::default();
-            for error in [args.err(), receiver_fn.err()].into_iter().flatten() {
+            for error in [args.err().map(|args| args.error), receiver_fn.err()]
+                .into_iter()
+                .flatten()
+            {
                 errors.push(error);
             }
             errors
@@ -38,13 +51,16 @@ pub(crate) fn receiver(attr: TokenStream, item: TokenStream) -> TokenStream {
     }
 }
 
-/// Generates the `const _: () = { ... };` block that registers `receiver_fn`.
-fn registration(args: &ReceiverArgs, receiver_fn: &ReceiverFn) -> TokenStream {
-    let krate = &args.krate;
+/// Generates the `const _: () = { ... };` block that checks `receiver_fn` and, given the
+/// attribute's arguments, registers it under their event types.
+fn registration(
+    krate: &syn::Path,
+    receiver_fn: &ReceiverFn,
+    args: Option<&ReceiverArgs>,
+) -> TokenStream {
     let private = quote!(#krate::__private);
     let ident = &receiver_fn.ident;
     let name = ident.unraw().to_string();
-    let event_types = &args.event_types;
 
     let arg_names: Vec<_> = (0..receiver_fn.args.len())
         .map(|index| format_ident!("__arg{}", index))
@@ -59,14 +75,23 @@ fn registration(args: &ReceiverArgs, receiver_fn: &ReceiverFn) -> TokenStream {
         let require = quote_spanned!(arg.span=> <#ty as #private::ReceiverArg<'a>>::require);
         quote!(#require(__requirements);)
     });
-    let mut call = quote!(#ident(#(#arg_names),*));
-    if receiver_fn.is_async {
-        call = quote!(#call.await);
-    }
-    // The call is spanned at the return type, so that a return type the runtime cannot use is
+    let call = quote!(#ident(#(#arg_names),*));
+    // The future of an async fn is boxed as `Send` on its own, in a statement spanned at the
+    // fn's name: a future that is not `Send` is reported there (rustc adds which variable is
+    // held across which `.await`), and only there, since the wrapper then holds a boxed future.
+    let (send_future, output) = if receiver_fn.is_async {
+        let send = respan(
+            quote!(let __future = #private::send_future(#call);),
+            ident.span(),
+        );
+        (send, quote!(__future.await))
+    } else {
+        (TokenStream::new(), call)
+    };
+    // The output is spanned at the return type, so that a return type the runtime cannot use is
     // reported there; the path keeps the call-site span, so that lints see generated code.
-    let call = respan(call, receiver_fn.output_span);
-    let into_result = quote!(#private::IntoReceiverResult::into_receiver_result(#call));
+    let output = respan(output, receiver_fn.output_span);
+    let into_result = quote!(#private::IntoReceiverResult::into_receiver_result(#output));
     // The lints allowed are those clippy would raise if it linted this code as the user's.
     // Without arguments, `'a` would be unused or elidable and `__parts` is not used mutably.
     let (call_signature, requirements_signature) = if receiver_fn.args.is_empty() {
@@ -101,18 +126,9 @@ fn registration(args: &ReceiverArgs, receiver_fn: &ReceiverFn) -> TokenStream {
     };
     // `file!()` and `line!()` spanned at the fn name report where the fn is, not the attribute.
     let location = quote_spanned!(ident.span()=> ::core::file!(), ::core::line!());
-
-    quote! {
-        const _: () = {
-            #call_signature {
-                ::std::boxed::Box::pin(async move {
-                    #(#extracts)*
-                    #into_result
-                })
-            }
-            #requirements_signature {
-                #(#requires)*
-            }
+    let submit = args.map(|args| {
+        let event_types = &args.event_types;
+        quote! {
             #private::inventory::submit! {
                 #private::Receiver::new(
                     &[#(#event_types),*],
@@ -122,6 +138,22 @@ fn registration(args: &ReceiverArgs, receiver_fn: &ReceiverFn) -> TokenStream {
                     __stripe_receiver_requirements,
                 )
             }
+        }
+    });
+
+    quote! {
+        const _: () = {
+            #call_signature {
+                ::std::boxed::Box::pin(async move {
+                    #(#extracts)*
+                    #send_future
+                    #into_result
+                })
+            }
+            #requirements_signature {
+                #(#requires)*
+            }
+            #submit
         };
     }
 }

@@ -3,7 +3,7 @@
 use proc_macro2::{Span, TokenStream, TokenTree};
 use quote::ToTokens;
 use syn::spanned::Spanned;
-use syn::{FnArg, GenericParam, Ident, Item, ReturnType};
+use syn::{FnArg, GenericParam, Ident, Item, ReturnType, Type};
 
 use crate::errors::Errors;
 use crate::lifetimes::erase_lifetimes;
@@ -11,6 +11,14 @@ use crate::lifetimes::erase_lifetimes;
 /// Error message when the attribute is not on a fn.
 pub(crate) const NOT_A_FN: &str = "#[stripe_receiver] goes on a fn, \
     e.g. `async fn on_charge(event: &Event) -> Result<(), BoxError>`";
+
+/// Error message for a second argument that borrows the transaction.
+pub(crate) const TRANSACTION_TWICE: &str = "a #[stripe_receiver] fn can take the webhook's \
+    transaction only once";
+
+/// The last path segments of the argument types that borrow the webhook's transaction when
+/// taken as `&mut T`: the transaction itself and the backends' native connections.
+const TRANSACTION_TYPES: [&str; 3] = ["Tx", "SqliteConnection", "PgConnection"];
 
 /// What the expansion needs to know about a receiver fn.
 pub(crate) struct ReceiverFn {
@@ -85,6 +93,7 @@ pub(crate) fn analyze(item: &Item) -> syn::Result<ReceiverFn> {
         }
     }
     let mut args = Vec::new();
+    let mut transaction: Option<&Type> = None;
     for input in &sig.inputs {
         match input {
             FnArg::Receiver(receiver) => errors.push(syn::Error::new(
@@ -100,6 +109,26 @@ pub(crate) fn analyze(item: &Item) -> syn::Result<ReceiverFn> {
                         "receivers cannot be generic: an `impl Trait` argument is a type \
                          parameter; name the concrete type instead",
                     ));
+                }
+                if borrows_transaction(&arg.ty) {
+                    match transaction {
+                        None => transaction = Some(&arg.ty),
+                        Some(first) => errors.push(syn::Error::new_spanned(
+                            &arg.ty,
+                            format!(
+                                "{TRANSACTION_TWICE}: `{}` already borrows it; remove this \
+                                 argument and use that one (`&mut Tx<'_>` and the native \
+                                 `&mut SqliteConnection` / `&mut PgConnection` are the same \
+                                 transaction)",
+                                first
+                                    .to_token_stream()
+                                    .to_string()
+                                    .replace(" < ", "<")
+                                    .replace(" >", ">")
+                                    .replace("& mut", "&mut")
+                            ),
+                        )),
+                    }
                 }
                 args.push(ArgType {
                     tokens: erase_lifetimes(tokens, &lifetimes),
@@ -118,6 +147,32 @@ pub(crate) fn analyze(item: &Item) -> syn::Result<ReceiverFn> {
         args,
         output_span,
     })
+}
+
+/// Whether `ty` is `&mut T` for a `T` whose path ends in one of [`TRANSACTION_TYPES`].
+///
+/// This is a syntactic check, made so that a receiver taking the transaction twice is refused
+/// at compile time on the second argument; a type alias escapes it, and is refused at start-up
+/// by the runtime instead.
+fn borrows_transaction(ty: &Type) -> bool {
+    match ty {
+        Type::Reference(reference) if reference.mutability.is_some() => {
+            let mut elem = &*reference.elem;
+            while let Type::Paren(syn::TypeParen { elem: inner, .. })
+            | Type::Group(syn::TypeGroup { elem: inner, .. }) = elem
+            {
+                elem = inner;
+            }
+            matches!(elem, Type::Path(path) if path.qself.is_none()
+            && path.path.segments.last().is_some_and(|last| {
+                TRANSACTION_TYPES.iter().any(|name| last.ident == name)
+            }))
+        }
+        Type::Paren(syn::TypeParen { elem, .. }) | Type::Group(syn::TypeGroup { elem, .. }) => {
+            borrows_transaction(elem)
+        }
+        _ => false,
+    }
 }
 
 /// The span of the first `impl` keyword in a type (`impl Trait`), if there is one.

@@ -42,6 +42,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod coverage;
 pub mod db;
 pub mod delivery;
 pub mod endpoint;
@@ -51,6 +52,7 @@ mod process;
 mod receiver;
 pub mod registry;
 mod runtime;
+mod send_future;
 pub mod sender;
 pub mod signature;
 mod state;
@@ -68,7 +70,79 @@ pub use tx::{Tx, WrongBackend};
 
 /// Registers a function as a receiver of one or several Stripe event types.
 ///
-/// See the crate docs and the README ("What the macro expands to").
+/// Event types are checked at compile time against Stripe's list; `"*"` and families such as
+/// `"customer.subscription.*"` are patterns; `unchecked("...")` admits a type newer than the
+/// list. See the crate docs and the README ("Writing receivers", "What the macro expands to").
+///
+/// # Before and after
+///
+/// ```
+/// # use stripe_receiver::prelude::*;
+/// # async fn record_charge(_: &mut Tx<'_>, _: &str) -> Result<(), BoxError> { Ok(()) }
+/// #[stripe_receiver("charge.succeeded", "charge.failed")]
+/// async fn on_charge(event: &Event, tx: &mut Tx<'_>) -> Result<(), BoxError> {
+///     record_charge(tx, &event.id).await?;
+///     Ok(())
+/// }
+/// # fn main() {}
+/// ```
+///
+/// expands to the fn, unchanged, and an anonymous block that registers it. Written out by
+/// hand, this compiles against this crate and registers the receiver as the macro does:
+///
+/// ```
+/// # use stripe_receiver::prelude::*;
+/// # async fn record_charge(_: &mut Tx<'_>, _: &str) -> Result<(), BoxError> { Ok(()) }
+/// async fn on_charge(event: &Event, tx: &mut Tx<'_>) -> Result<(), BoxError> {
+///     record_charge(tx, &event.id).await?;
+///     Ok(())
+/// }
+/// const _: () = {
+///     fn __stripe_receiver_call<'a>(
+///         mut __parts: ::stripe_receiver::__private::Parts<'a>,
+///     ) -> ::stripe_receiver::__private::BoxFuture<'a, ::stripe_receiver::__private::ReceiverResult>
+///     {
+///         ::std::boxed::Box::pin(async move {
+///             // Each argument, in order, spanned at its type.
+///             let __arg0 = <&Event as ::stripe_receiver::__private::ReceiverArg<'a>>::extract(
+///                 &mut __parts,
+///             )?;
+///             let __arg1 = <&mut Tx<'_> as ::stripe_receiver::__private::ReceiverArg<'a>>::extract(
+///                 &mut __parts,
+///             )?;
+///             // Spanned at the fn's name: a future that is not `Send` is reported there.
+///             let __future = ::stripe_receiver::__private::send_future(on_charge(__arg0, __arg1));
+///             // Spanned at the return type.
+///             ::stripe_receiver::__private::IntoReceiverResult::into_receiver_result(__future.await)
+///         })
+///     }
+///     fn __stripe_receiver_requirements<'a>(
+///         __requirements: &mut ::stripe_receiver::__private::Requirements,
+///     ) {
+///         <&Event as ::stripe_receiver::__private::ReceiverArg<'a>>::require(__requirements);
+///         <&mut Tx<'_> as ::stripe_receiver::__private::ReceiverArg<'a>>::require(__requirements);
+///     }
+///     ::stripe_receiver::__private::inventory::submit! {
+///         ::stripe_receiver::__private::Receiver::new(
+///             &["charge.succeeded", "charge.failed"],
+///             ::core::concat!(::core::module_path!(), "::", "on_charge"),
+///             ::core::file!(),
+///             ::core::line!(),
+///             __stripe_receiver_call,
+///             __stripe_receiver_requirements,
+///         )
+///     }
+/// };
+///
+/// fn main() {
+///     let registry = stripe_receiver::registry::Registry::from_inventory().unwrap();
+///     let found: Vec<&str> = registry
+///         .receivers_for("charge.failed")
+///         .map(|receiver| receiver.path())
+///         .collect();
+///     assert!(found.len() == 1 && found[0].ends_with("::on_charge"), "{found:?}");
+/// }
+/// ```
 pub use stripe_receiver_macros::stripe_receiver;
 
 /// What a file of receivers needs: `use stripe_receiver::prelude::*;`.
@@ -83,5 +157,6 @@ pub mod __private {
     pub use crate::receiver::{
         BoxFuture, IntoReceiverResult, Parts, Receiver, ReceiverArg, ReceiverResult, Requirements,
     };
+    pub use crate::send_future::send_future;
     pub use inventory;
 }

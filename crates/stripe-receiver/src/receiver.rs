@@ -163,10 +163,6 @@ pub trait ReceiverArg<'a>: Sized {
     /// [`ExtractError`] when the argument cannot be produced (see its variants).
     fn extract(parts: &mut Parts<'a>) -> Result<Self, ExtractError>;
 
-    /// Whether this argument borrows the webhook's transaction (`&mut Tx<'_>`, the native
-    /// connections). The macro refuses, at compile time, a receiver with two such arguments.
-    const TAKES_TRANSACTION: bool = false;
-
     /// Records what this argument needs, checked once at start-up.
     fn require(_requirements: &mut Requirements) {}
 }
@@ -178,8 +174,6 @@ impl<'a> ReceiverArg<'a> for &'a Event {
 }
 
 impl<'a> ReceiverArg<'a> for &'a mut Tx<'a> {
-    const TAKES_TRANSACTION: bool = true;
-
     fn extract(parts: &mut Parts<'a>) -> Result<Self, ExtractError> {
         parts.tx.take().ok_or(ExtractError::TransactionTakenTwice)
     }
@@ -192,8 +186,6 @@ impl<'a> ReceiverArg<'a> for &'a mut Tx<'a> {
 /// The native SQLite connection of the webhook's transaction. A receiver taking it needs SQLite:
 /// a process on another backend refuses to start.
 impl<'a> ReceiverArg<'a> for &'a mut sqlx::SqliteConnection {
-    const TAKES_TRANSACTION: bool = true;
-
     fn extract(parts: &mut Parts<'a>) -> Result<Self, ExtractError> {
         let tx = parts.tx.take().ok_or(ExtractError::TransactionTakenTwice)?;
         tx.sqlite().map_err(ExtractError::WrongBackend)
@@ -208,8 +200,6 @@ impl<'a> ReceiverArg<'a> for &'a mut sqlx::SqliteConnection {
 /// The native PostgreSQL connection of the webhook's transaction (`sqlx::query!` works on it).
 /// A receiver taking it needs PostgreSQL: a process on another backend refuses to start.
 impl<'a> ReceiverArg<'a> for &'a mut sqlx::PgConnection {
-    const TAKES_TRANSACTION: bool = true;
-
     fn extract(parts: &mut Parts<'a>) -> Result<Self, ExtractError> {
         let tx = parts.tx.take().ok_or(ExtractError::TransactionTakenTwice)?;
         tx.postgres().map_err(ExtractError::WrongBackend)

@@ -116,3 +116,39 @@ fn variadic_points_at_the_dots() {
         ],
     );
 }
+
+#[test]
+fn a_second_transaction_argument_points_at_its_type() {
+    use crate::signature::TRANSACTION_TWICE;
+    for (item, second) in [
+        (
+            "async fn f(tx: &mut Tx<'_>, again: &mut Tx<'_>) {}",
+            ("&mut Tx", 1),
+        ),
+        (
+            "async fn f<'t>(e: &Event, tx: &'t mut Tx<'t>, c: &mut sqlx::SqliteConnection) {}",
+            ("&mut sqlx", 0),
+        ),
+        (
+            "async fn f(c: &mut PgConnection, tx: &mut stripe_receiver::Tx<'_>) {}",
+            ("&mut stripe_receiver", 0),
+        ),
+    ] {
+        assert_errors(&on(item), &[(TRANSACTION_TWICE, Some(second))]);
+    }
+    assert_errors(
+        &on("async fn f(tx: &mut Tx<'_>, a: &mut Tx<'_>, b: &mut Tx<'_>) {}"),
+        &[
+            ("`&mut Tx<'_>` already borrows it", Some(("&mut Tx", 1))),
+            ("`&mut Tx<'_>` already borrows it", Some(("&mut Tx", 2))),
+        ],
+    );
+}
+
+#[test]
+fn shared_borrows_and_other_types_are_not_the_transaction() {
+    let output = super::expand_source(&on(
+        "async fn f(tx: &mut Tx<'_>, e: &Event, t: &Tx<'_>, s: State<Tx<'static>>) {}",
+    ));
+    assert!(super::reported_errors(&output).is_empty(), "{output}");
+}

@@ -69,7 +69,8 @@ fn async_fn_with_two_arguments() {
             "let __arg0 = <&Event as ::stripe_receiver::__private::ReceiverArg<'a>>::extract(&mut __parts)?;",
             "let __arg1 = <&mut Tx<'_> as ::stripe_receiver::__private::ReceiverArg<'a>>::extract(&mut __parts)?;",
             "fn __stripe_receiver_call<'a>(mut __parts: ::stripe_receiver::__private::Parts<'a>,)",
-            "on_charge(__arg0, __arg1).await",
+            "let __future = ::stripe_receiver::__private::send_future(on_charge(__arg0, __arg1));",
+            "into_receiver_result(__future.await)",
             "fn __stripe_receiver_requirements<'a>(",
             "<&Event as ::stripe_receiver::__private::ReceiverArg<'a>>::require(__requirements);",
             "&[\"charge.succeeded\", \"charge.failed\"]",
@@ -96,7 +97,8 @@ fn zero_arguments() {
         &expanded,
         &[
             "fn __stripe_receiver_call(__parts: ::stripe_receiver::__private::Parts<'_>,) -> ::stripe_receiver::__private::BoxFuture<'_, ::stripe_receiver::__private::ReceiverResult>",
-            "into_receiver_result(ping().await)",
+            "send_future(ping());",
+            "into_receiver_result(__future.await)",
             "fn __stripe_receiver_requirements(__requirements: &mut ::stripe_receiver::__private::Requirements,) {}",
         ],
     );
@@ -117,7 +119,7 @@ fn one_and_three_arguments_with_patterns() {
             "let __arg0 = <&Event as",
             "let __arg1 = <State<Mailer> as",
             "let __arg2 = <(Tx<'_>, u8) as",
-            "three(__arg0, __arg1, __arg2).await",
+            "send_future(three(__arg0, __arg1, __arg2));",
         ],
     );
 }
@@ -230,6 +232,55 @@ fn the_call_points_at_the_return_type() {
     let name = locate(source, "on_charge", 0);
     assert_eq!(ident_positions(output.clone(), "on_charge"), [name, name]);
     assert_eq!(ident_positions(output, "await"), [name]);
+}
+
+#[test]
+fn an_async_future_is_sent_at_the_fn_name_and_awaited_at_the_return_type() {
+    let source = "#[stripe_receiver(\"charge.succeeded\")]\n\
+                  async fn on_charge(event: &Event) -> Result<(), BoxError> { Ok(()) }";
+    let output = expand_source(source);
+    let (name, output_type) = (locate(source, "on_charge", 0), locate(source, "Result", 0));
+    // A future that is not `Send` is reported at the fn's name.
+    assert_eq!(ident_positions(output.clone(), "send_future"), [name]);
+    assert_eq!(ident_positions(output.clone(), "on_charge"), [name, name]);
+    // A return type the runtime cannot use is reported at the return type.
+    let call_site = proc_macro2::Span::call_site().start();
+    assert_eq!(
+        ident_positions(output.clone(), "__future"),
+        [name, output_type]
+    );
+    assert_eq!(ident_positions(output.clone(), "await"), [output_type]);
+    assert_eq!(ident_positions(output, "into_receiver_result"), [call_site]);
+}
+
+#[test]
+fn attribute_errors_still_type_check_the_fn_without_registering_it() {
+    let source = "#[stripe_receiver(\"charge.succeded\")]\n\
+                  async fn on_charge(event: &Event, amount: i64) {}";
+    let output = expand_source(source);
+    assert_eq!(reported_errors(&output).len(), 1);
+    assert_item_kept(source, &output);
+    let expanded = squeeze(&output.to_string());
+    assert_contains(
+        &expanded,
+        &["<i64 as ::stripe_receiver::__private::ReceiverArg<'a>>::extract"],
+    );
+    assert_lacks(&expanded, &["submit"]);
+    // With an invalid `crate = ...`, the runtime's path is unknown: no wrapper then.
+    let output = expand_source(
+        "#[stripe_receiver(\"charge.succeeded\", crate = \"not a path\")]\n\
+         async fn on_charge(event: &Event) {}",
+    );
+    assert_lacks(&squeeze(&output.to_string()), &["__stripe_receiver_call"]);
+    // With a valid one, the wrapper uses it.
+    let output = expand_source(
+        "#[stripe_receiver(\"charge.succeded\", crate = \"::sdk::sr\")]\n\
+         async fn on_charge(event: &Event) {}",
+    );
+    assert_contains(
+        &squeeze(&output.to_string()),
+        &["::sdk::sr::__private::ReceiverArg"],
+    );
 }
 
 #[test]

@@ -17,8 +17,11 @@ const _: () = {
             let __arg1 = <&mut Tx<
                 '_,
             > as ::stripe_receiver::__private::ReceiverArg<'a>>::extract(&mut __parts)?;
+            let __future = ::stripe_receiver::__private::send_future(
+                on_charge(__arg0, __arg1),
+            );
             ::stripe_receiver::__private::IntoReceiverResult::into_receiver_result(
-                on_charge(__arg0, __arg1).await,
+                __future.await,
             )
         })
     }
