@@ -15,11 +15,18 @@ pub struct ReceiversArgs {
     json: bool,
 }
 
+/// One receiver, as listed (`--json`: one object per receiver, in run order).
 #[derive(Serialize)]
 struct Row {
+    /// The function path, `crate::module::fn_name`.
     path: &'static str,
-    event_types: &'static [&'static str],
+    /// The exact event types it is annotated with.
+    event_types: Vec<&'static str>,
+    /// The patterns it is annotated with: `*` and families such as `customer.subscription.*`.
+    patterns: Vec<&'static str>,
+    /// The source file that defines it.
     file: &'static str,
+    /// The line of the function's name in `file`.
     line: u32,
 }
 
@@ -28,11 +35,15 @@ pub(super) fn run(args: &ReceiversArgs) -> Result<ExitCode, CliError> {
     let rows: Vec<Row> = registry
         .receivers()
         .iter()
-        .map(|r| Row {
-            path: r.path(),
-            event_types: r.event_types(),
-            file: r.file(),
-            line: r.line(),
+        .map(|r| {
+            let (patterns, event_types) = r.event_types().iter().partition(|t| t.ends_with('*'));
+            Row {
+                path: r.path(),
+                event_types,
+                patterns,
+                file: r.file(),
+                line: r.line(),
+            }
         })
         .collect();
     if args.json {
@@ -50,7 +61,7 @@ pub(super) fn run(args: &ReceiversArgs) -> Result<ExitCode, CliError> {
         .map(|r| {
             vec![
                 r.path.to_owned(),
-                r.event_types.join(","),
+                [&r.event_types[..], &r.patterns[..]].concat().join(","),
                 format!("{}:{}", r.file, r.line),
             ]
         })
