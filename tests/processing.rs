@@ -437,6 +437,22 @@ async fn failed_first_attempt_leaves_nothing_and_the_retry_runs_in_full(backend:
     assert_eq!(runs(&s, "evt_retry").await, 2);
     assert!(stored(&s, "evt_retry").await);
     assert_eq!(s.deliveries().await.len(), 2);
+    let by_event = stripe_receiver::store::deliveries::list(
+        s.db(),
+        &stripe_receiver::store::deliveries::DeliveryFilter {
+            event_id: Some("evt_retry".into()),
+            limit: 10,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let outcomes: Vec<Outcome> = by_event.iter().map(|d| d.outcome).collect();
+    assert_eq!(
+        outcomes,
+        [Outcome::Processed, Outcome::Failed],
+        "failed attempts are found by event id too"
+    );
 }
 
 async fn a_panicking_receiver_gives_500_and_the_server_keeps_serving(backend: TestBackend) {
@@ -494,6 +510,41 @@ async fn livemode_mismatch_is_stored_and_skipped(backend: TestBackend) {
         s.deliveries().await[0].error.as_deref(),
         Some("livemode_mismatch")
     );
+}
+
+async fn a_skipped_event_is_processed_by_the_first_endpoint_of_its_mode(backend: TestBackend) {
+    use stripe_receiver::endpoint::NewEndpoint;
+    let s = server(backend).await;
+    let mut v: Value =
+        serde_json::from_str(&event("evt_live_2", "charge.succeeded", charge("c", 1))).unwrap();
+    v["livemode"] = json!(true);
+    let body = v.to_string();
+    let (_, reply) = s.send(body.clone()).await;
+    assert_eq!(reply["outcome"], "skipped", "test-mode endpoint");
+
+    let secret = Secret::generate();
+    let mut live = NewEndpoint::local(s.base_url.clone(), secret.clone());
+    live.livemode = true;
+    let live = stripe_receiver::store::endpoints::create(s.db(), live)
+        .await
+        .unwrap();
+    let send_live = || {
+        s.sender
+            .send(&live.url, &secret, body.clone().into_bytes(), None)
+    };
+    let first = send_live().await.unwrap();
+    assert_eq!(first.status, 200);
+    let reply: Value = serde_json::from_str(&first.body).unwrap();
+    assert_eq!(reply["outcome"], "processed", "{reply}");
+    assert_eq!(runs(&s, "evt_live_2").await, 2);
+    let again: Value = serde_json::from_str(&send_live().await.unwrap().body).unwrap();
+    assert_eq!(again["outcome"], "duplicate");
+    let (_, reply) = s.send(body).await;
+    assert_eq!(
+        reply["outcome"], "duplicate",
+        "processed now, for every endpoint"
+    );
+    assert_eq!(runs(&s, "evt_live_2").await, 2);
 }
 
 async fn envelope_variants_are_all_stored(backend: TestBackend) {
@@ -671,6 +722,7 @@ both_backends!(
     a_panicking_receiver_gives_500_and_the_server_keeps_serving,
     unknown_and_unhandled_types_are_stored,
     livemode_mismatch_is_stored_and_skipped,
+    a_skipped_event_is_processed_by_the_first_endpoint_of_its_mode,
     envelope_variants_are_all_stored,
     a_verified_body_that_is_not_an_event_is_400,
     body_limit_413_at_3mb_and_1_5mb_passes,

@@ -56,7 +56,9 @@ pub(crate) struct Incoming {
 pub(crate) struct Reply {
     #[serde(skip)]
     pub status: u16,
-    pub delivery: Uuid,
+    /// The delivery row's id; absent when the database could not record it (503).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delivery: Option<Uuid>,
     pub outcome: Outcome,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub event: Option<String>,
@@ -169,7 +171,7 @@ pub(crate) async fn process(rt: &Inner, incoming: Incoming) -> Reply {
             span.record("outcome", applied.outcome.as_str());
             Reply {
                 status: 200,
-                delivery: incoming.delivery_id,
+                delivery: Some(incoming.delivery_id),
                 outcome: applied.outcome,
                 event: Some(event.id),
                 event_type: Some(event.type_),
@@ -191,16 +193,33 @@ pub(crate) async fn process(rt: &Inner, incoming: Incoming) -> Reply {
                     } else {
                         (500, "receiver_error")
                     };
-                    (status, class, format!("{path}: {message}"), Some(path))
+                    let detail = format!("event {}: {path}: {message}", event.id);
+                    (status, class, detail, Some(path))
                 }
                 Failure::Panic { path, message } => {
                     tracing::error!(receiver = path, panic = %message, "receiver panicked; the webhook is rolled back");
                     (
                         500,
                         "receiver_panic",
-                        format!("{path} panicked: {message}"),
+                        format!("event {}: {path} panicked: {message}", event.id),
                         Some(path),
                     )
+                }
+                Failure::Database(e) if is_unavailable(&e) => {
+                    // No connection to be had: recording the failure would wait as long again
+                    // and fail the same way. Stripe retries; the retry is recorded.
+                    tracing::error!(error = %e, "database unavailable; nothing was written");
+                    tracing::Span::current().record("outcome", "unavailable");
+                    return Reply {
+                        status: 503,
+                        delivery: None,
+                        outcome: Outcome::Failed,
+                        event: Some(event.id),
+                        event_type: Some(event.type_),
+                        receivers: Vec::new(),
+                        failed_receiver: None,
+                        error: Some("database_unavailable"),
+                    };
                 }
                 Failure::Database(e) => {
                     tracing::error!(error = %e, "database error while processing; the webhook is rolled back");
@@ -209,7 +228,7 @@ pub(crate) async fn process(rt: &Inner, incoming: Incoming) -> Reply {
                     } else {
                         "database_error"
                     };
-                    (503, class, e.to_string(), None)
+                    (503, class, format!("event {}: {e}", event.id), None)
                 }
             };
             let record = incoming.delivery(true, Outcome::Failed, None, Some(event.type_.clone()));
@@ -369,41 +388,34 @@ pub(crate) async fn apply(
 ) -> Result<Applied, Failure> {
     let data_json = serde_json::to_string(&event.data).expect("a parsed JSON value serializes");
     let body_hash = hex::encode(Sha256::digest(&incoming.body));
-    let inserted =
-        events::insert_if_absent(tx, event, &data_json, &body_hash, incoming.received_at).await?;
+    let mismatch = event.livemode != incoming.endpoint.livemode;
+    let inserted = events::insert_if_absent(
+        tx,
+        event,
+        &data_json,
+        &body_hash,
+        incoming.received_at,
+        mismatch,
+    )
+    .await?;
     if !inserted {
-        let outcome = match events::identity(tx, &event.id).await? {
-            Some(stored)
-                if stored.body_hash == body_hash
-                    || (stored.type_ == event.type_
-                        && stored.created == event.created
-                        && same_json(&stored.data, &event.data)) =>
-            {
-                Outcome::Duplicate
-            }
-            _ => Outcome::Conflict,
-        };
-        let mut record = incoming.delivery(
-            true,
-            outcome,
-            Some(event.id.clone()),
-            Some(event.type_.clone()),
-        );
-        if outcome == Outcome::Conflict {
-            tracing::warn!(event_id = %event.id, "event id already stored with different content; recorded as conflict, no receiver runs");
-            record = with_error(
-                record,
-                "event_id_conflict",
-                "an event with this id and different content was stored earlier".into(),
-            );
-        }
-        deliveries::insert(tx, &record).await?;
-        return Ok(Applied {
-            outcome,
-            receivers: Vec::new(),
+        let stored = events::identity(tx, &event.id).await?;
+        let same = stored.as_ref().is_some_and(|stored| {
+            stored.body_hash == body_hash
+                || (stored.type_ == event.type_
+                    && stored.created == event.created
+                    && same_json(&stored.data, &event.data))
         });
-    }
-    if event.livemode != incoming.endpoint.livemode {
+        // An event stored as skipped (it reached an endpoint of the other mode first) is
+        // processed by the first delivery to an endpoint of its own mode.
+        let claimed = same
+            && !mismatch
+            && stored.as_ref().is_some_and(|s| s.skipped)
+            && events::claim_skipped(tx, &event.id).await?;
+        if !claimed {
+            return record_repeat(tx, incoming, event, same).await;
+        }
+    } else if mismatch {
         let mode = |live: bool| if live { "live" } else { "test" };
         tracing::warn!(event_id = %event.id, "event livemode differs from the endpoint's; stored, skipped");
         let record = incoming.delivery(
@@ -441,6 +453,40 @@ pub(crate) async fn apply(
     })
 }
 
+/// Records a delivery of an already stored event: `duplicate` when the content is the same,
+/// `conflict` (and a warning) when it differs. No receiver runs.
+async fn record_repeat(
+    tx: &mut Tx<'_>,
+    incoming: &Incoming,
+    event: &Event,
+    same: bool,
+) -> Result<Applied, Failure> {
+    let outcome = if same {
+        Outcome::Duplicate
+    } else {
+        Outcome::Conflict
+    };
+    let mut record = incoming.delivery(
+        true,
+        outcome,
+        Some(event.id.clone()),
+        Some(event.type_.clone()),
+    );
+    if outcome == Outcome::Conflict {
+        tracing::warn!(event_id = %event.id, "event id already stored with different content; recorded as conflict, no receiver runs");
+        record = with_error(
+            record,
+            "event_id_conflict",
+            "an event with this id and different content was stored earlier".into(),
+        );
+    }
+    deliveries::insert(tx, &record).await?;
+    Ok(Applied {
+        outcome,
+        receivers: Vec::new(),
+    })
+}
+
 async fn run_receiver(
     rt: &Inner,
     receiver: &'static Receiver,
@@ -474,16 +520,29 @@ async fn run_receiver(
     }
 }
 
-/// `error: source: source ...`
+/// `error: source: source ...`, leaving out a source whose text the message already contains
+/// (many errors, sqlx's among them, print their source themselves).
 fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
     let mut out = error.to_string();
     let mut source = error.source();
     while let Some(s) = source {
-        out.push_str(": ");
-        out.push_str(&s.to_string());
+        let text = s.to_string();
+        if !out.contains(&text) {
+            out.push_str(": ");
+            out.push_str(&text);
+        }
         source = s.source();
     }
     out
+}
+
+/// Whether a database error means "no connection could be had" (pool exhausted past the
+/// timeout, server unreachable) rather than a failed statement.
+fn is_unavailable(e: &sqlx::Error) -> bool {
+    matches!(
+        e,
+        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_)
+    )
 }
 
 fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
@@ -519,15 +578,17 @@ async fn record_alone(
 ) -> Reply {
     let mut status = status;
     let mut error = error;
+    let mut delivery = Some(record.id);
     if let Err(e) = deliveries::insert_alone(db, record).await {
         tracing::error!(error = %e, delivery = %record.id, "could not record the delivery");
         status = 503;
-        error = Some("database_error");
+        error = Some("database_unavailable");
+        delivery = None;
     }
     tracing::Span::current().record("outcome", record.outcome.as_str());
     Reply {
         status,
-        delivery: record.id,
+        delivery,
         outcome: record.outcome,
         event: record.event_id.clone(),
         event_type: record.event_type.clone(),

@@ -85,7 +85,8 @@ async fn insert_postgres(conn: &mut PgConnection, d: &Delivery) -> Result<(), sq
 pub struct DeliveryFilter {
     /// Only `failed` deliveries.
     pub failed_only: bool,
-    /// Only this event id.
+    /// Only deliveries of this event id: those that committed or repeated it (`event_id`) and
+    /// failed attempts at it (whose `error_detail` starts with `event <id>:`).
     pub event_id: Option<String>,
     /// At most this many rows (newest first).
     pub limit: u32,
@@ -123,7 +124,8 @@ pub async fn list(db: &Db, filter: &DeliveryFilter) -> Result<Vec<Delivery>, sql
         Db::Sqlite(db) => {
             sqlx::query_as(&format!(
                 "SELECT {SQLITE_COLUMNS} FROM stripe_webhook_deliveries \
-                 WHERE (?1 = 0 OR outcome = 'failed') AND (?2 IS NULL OR event_id = ?2) \
+                 WHERE (?1 = 0 OR outcome = 'failed') \
+                 AND (?2 IS NULL OR event_id = ?2 OR substr(error_detail, 1, length(?2) + 7) = 'event ' || ?2 || ':') \
                  ORDER BY received_at DESC, id DESC LIMIT ?3"
             ))
             .bind(filter.failed_only)
@@ -135,7 +137,8 @@ pub async fn list(db: &Db, filter: &DeliveryFilter) -> Result<Vec<Delivery>, sql
         Db::Postgres(db) => {
             sqlx::query_as(&format!(
                 "SELECT {PG_COLUMNS} FROM stripe_webhook_deliveries \
-                 WHERE (NOT $1 OR outcome = 'failed') AND ($2::text IS NULL OR event_id = $2) \
+                 WHERE (NOT $1 OR outcome = 'failed') \
+                 AND ($2::text IS NULL OR event_id = $2 OR substr(error_detail, 1, length($2) + 7) = 'event ' || $2 || ':') \
                  ORDER BY received_at DESC, id DESC LIMIT $3"
             ))
             .bind(filter.failed_only)

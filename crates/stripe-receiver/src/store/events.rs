@@ -74,12 +74,14 @@ pub(crate) async fn insert_if_absent(
     data_json: &str,
     body_hash: &str,
     received_at: DateTime<Utc>,
+    skipped: bool,
 ) -> Result<bool, sqlx::Error> {
     let done = match tx.conn_mut() {
         TxConn::Sqlite(conn) => sqlx::query(
             "INSERT INTO stripe_events (id, type, api_version, livemode, account, created, \
-                 request_id, idempotency_key, data, body_hash, received_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) ON CONFLICT (id) DO NOTHING",
+                 request_id, idempotency_key, data, body_hash, received_at, skipped) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) \
+                 ON CONFLICT (id) DO NOTHING",
         )
         .bind(&event.id)
         .bind(&event.type_)
@@ -92,13 +94,14 @@ pub(crate) async fn insert_if_absent(
         .bind(data_json)
         .bind(body_hash)
         .bind(format_time(received_at))
+        .bind(skipped)
         .execute(&mut **conn)
         .await?
         .rows_affected(),
         TxConn::Postgres(conn) => sqlx::query(
             "INSERT INTO stripe_events (id, type, api_version, livemode, account, created, \
-                 request_id, idempotency_key, data, body_hash, received_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10, $11) \
+                 request_id, idempotency_key, data, body_hash, received_at, skipped) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10, $11, $12) \
                  ON CONFLICT (id) DO NOTHING",
         )
         .bind(&event.id)
@@ -112,6 +115,7 @@ pub(crate) async fn insert_if_absent(
         .bind(data_json)
         .bind(body_hash)
         .bind(received_at)
+        .bind(skipped)
         .execute(&mut **conn)
         .await?
         .rows_affected(),
@@ -119,7 +123,8 @@ pub(crate) async fn insert_if_absent(
     Ok(done == 1)
 }
 
-/// What a duplicate is compared against: the stored type, `created`, data and body hash.
+/// What a duplicate is compared against: the stored type, `created`, data and body hash; and
+/// whether the event was stored without processing (livemode mismatch).
 #[derive(sqlx::FromRow)]
 pub(crate) struct StoredIdentity {
     #[sqlx(rename = "type")]
@@ -127,6 +132,7 @@ pub(crate) struct StoredIdentity {
     pub created: i64,
     pub data: String,
     pub body_hash: String,
+    pub skipped: bool,
 }
 
 /// The identity of a stored event, read inside the transaction.
@@ -139,18 +145,48 @@ pub(crate) async fn identity(
 ) -> Result<Option<StoredIdentity>, sqlx::Error> {
     match tx.conn_mut() {
         TxConn::Sqlite(conn) => {
-            sqlx::query_as("SELECT type, created, data, body_hash FROM stripe_events WHERE id = ?1")
-                .bind(id)
-                .fetch_optional(&mut **conn)
-                .await
+            sqlx::query_as(
+                "SELECT type, created, data, body_hash, skipped FROM stripe_events WHERE id = ?1",
+            )
+            .bind(id)
+            .fetch_optional(&mut **conn)
+            .await
         }
-        TxConn::Postgres(conn) => sqlx::query_as(
-            "SELECT type, created, data::text AS data, body_hash FROM stripe_events WHERE id = $1",
-        )
-        .bind(id)
-        .fetch_optional(&mut **conn)
-        .await,
+        TxConn::Postgres(conn) => {
+            sqlx::query_as(
+                "SELECT type, created, data::text AS data, body_hash, skipped FROM stripe_events \
+                 WHERE id = $1",
+            )
+            .bind(id)
+            .fetch_optional(&mut **conn)
+            .await
+        }
     }
+}
+
+/// Takes over a skipped event for processing: clears its `skipped` flag. Returns `true` if this
+/// call cleared it; a concurrent claimant waits on the row and then gets `false`.
+///
+/// # Errors
+/// The database error.
+pub(crate) async fn claim_skipped(tx: &mut Tx<'_>, id: &str) -> Result<bool, sqlx::Error> {
+    let done = match tx.conn_mut() {
+        TxConn::Sqlite(conn) => {
+            sqlx::query("UPDATE stripe_events SET skipped = 0 WHERE id = ?1 AND skipped = 1")
+                .bind(id)
+                .execute(&mut **conn)
+                .await?
+                .rows_affected()
+        }
+        TxConn::Postgres(conn) => {
+            sqlx::query("UPDATE stripe_events SET skipped = false WHERE id = $1 AND skipped")
+                .bind(id)
+                .execute(&mut **conn)
+                .await?
+                .rows_affected()
+        }
+    };
+    Ok(done == 1)
 }
 
 /// The stored event with this id.
