@@ -57,6 +57,9 @@ async fn b_maybe_fail(event: &Event, tx: &mut Tx<'_>) -> Result<(), BoxError> {
             return Err("failing the first attempt on purpose".into());
         }
     }
+    if flag(event, "hang") {
+        tokio::time::sleep(std::time::Duration::from_secs(60)).await;
+    }
     if flag(event, "panic") {
         panic!("receiver panicked on purpose for {}", event.id);
     }
@@ -481,6 +484,43 @@ async fn a_panicking_receiver_gives_500_and_the_server_keeps_serving(backend: Te
     assert_eq!(status, 200);
 }
 
+async fn a_hung_receiver_is_cancelled_at_the_processing_timeout(backend: TestBackend) {
+    let s = TestServer::start_with(
+        backend,
+        |mut b| {
+            b.config_mut().processing_timeout_secs = 1;
+            b
+        },
+        |e| e,
+    )
+    .await;
+    s.execute("CREATE TABLE test_runs (event_id TEXT NOT NULL, receiver TEXT NOT NULL)")
+        .await;
+    let started = std::time::Instant::now();
+    let (status, reply) = s
+        .send(event(
+            "evt_hang",
+            "charge.succeeded",
+            charge_with(json!({"hang": "true"})),
+        ))
+        .await;
+    assert_eq!(status, 500, "{reply}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(30));
+    assert_eq!(reply["failed_receiver"], "processing::b_maybe_fail");
+    let d = &s.deliveries().await[0];
+    assert_eq!(d.error.as_deref(), Some("receiver_timeout"));
+    assert_eq!(
+        runs(&s, "evt_hang").await,
+        0,
+        "a_record_charge's write rolled back"
+    );
+    assert!(!stored(&s, "evt_hang").await);
+    let (status, _) = s
+        .send(event("evt_after_hang", "charge.succeeded", charge("c", 1)))
+        .await;
+    assert_eq!(status, 200, "the writer is free again");
+}
+
 // ---- §4.8 unmatched, unknown, livemode -----------------------------------------------------------
 
 async fn unknown_and_unhandled_types_are_stored(backend: TestBackend) {
@@ -720,6 +760,7 @@ both_backends!(
     same_id_different_body_is_a_conflict_and_runs_nothing,
     failed_first_attempt_leaves_nothing_and_the_retry_runs_in_full,
     a_panicking_receiver_gives_500_and_the_server_keeps_serving,
+    a_hung_receiver_is_cancelled_at_the_processing_timeout,
     unknown_and_unhandled_types_are_stored,
     livemode_mismatch_is_stored_and_skipped,
     a_skipped_event_is_processed_by_the_first_endpoint_of_its_mode,

@@ -42,6 +42,17 @@ pub struct Config {
     )]
     pub db_timeout_secs: u64,
 
+    /// Longest time the receivers of one webhook may take together, seconds. Past it the
+    /// running receiver is cancelled, the webhook rolls back and is answered 500
+    /// (`receiver_timeout`), so a hung receiver cannot hold the database forever.
+    #[arg(
+        long,
+        env = "STRIPE_RECEIVER_PROCESSING_TIMEOUT",
+        default_value_t = 30,
+        global = true
+    )]
+    pub processing_timeout_secs: u64,
+
     /// PostgreSQL: size of the connection pool (webhooks processed at once).
     #[arg(
         long,

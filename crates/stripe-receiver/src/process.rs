@@ -21,7 +21,7 @@
 //! webhooks inside one transaction, each under its own savepoint, and commit them together.
 
 use std::panic::AssertUnwindSafe;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
@@ -205,6 +205,19 @@ pub(crate) async fn process(rt: &Inner, incoming: Incoming) -> Reply {
                         Some(path),
                     )
                 }
+                Failure::Timeout { path, limit_secs } => {
+                    tracing::error!(
+                        receiver = path,
+                        limit_secs,
+                        "receivers ran past the processing timeout; the webhook is rolled back"
+                    );
+                    let detail = format!(
+                        "event {}: {path} was still running when the receivers' {limit_secs} s \
+                         processing timeout expired",
+                        event.id
+                    );
+                    (500, "receiver_timeout", detail, Some(path))
+                }
                 Failure::Database(e) if is_unavailable(&e) => {
                     // No connection to be had: recording the failure would wait as long again
                     // and fail the same way. Stripe retries; the retry is recorded.
@@ -324,6 +337,11 @@ pub(crate) enum Failure {
         path: &'static str,
         message: String,
     },
+    /// The webhook's receivers ran past `STRIPE_RECEIVER_PROCESSING_TIMEOUT`; `path` was running.
+    Timeout {
+        path: &'static str,
+        limit_secs: u64,
+    },
     Database(sqlx::Error),
 }
 
@@ -343,7 +361,7 @@ impl Failure {
                 }
                 None
             }
-            Self::Panic { .. } => None,
+            Self::Panic { .. } | Self::Timeout { .. } => None,
         }
     }
 
@@ -436,8 +454,15 @@ pub(crate) async fn apply(
         });
     }
     let mut ran = Vec::new();
+    let deadline =
+        tokio::time::Instant::now() + Duration::from_secs(rt.config.processing_timeout_secs);
     for receiver in rt.registry.receivers_for(&event.type_) {
-        run_receiver(rt, receiver, tx, event).await?;
+        tokio::time::timeout_at(deadline, run_receiver(rt, receiver, tx, event))
+            .await
+            .map_err(|_| Failure::Timeout {
+                path: receiver.path(),
+                limit_secs: rt.config.processing_timeout_secs,
+            })??;
         ran.push(receiver.path());
     }
     let record = incoming.delivery(

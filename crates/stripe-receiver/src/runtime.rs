@@ -177,8 +177,19 @@ impl Runtime {
     }
 }
 
-/// Completes on Ctrl-C (SIGINT) or SIGTERM.
+/// Completes on Ctrl-C (SIGINT) or SIGTERM, for a graceful shutdown. From then on, a second
+/// Ctrl-C ends the process at once (exit status 130) instead of waiting for in-flight webhooks.
 pub async fn shutdown_signal() {
+    first_signal().await;
+    tokio::spawn(async {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            eprintln!("second Ctrl-C: exiting without waiting for in-flight webhooks");
+            std::process::exit(130);
+        }
+    });
+}
+
+async fn first_signal() {
     let ctrl_c = async {
         if tokio::signal::ctrl_c().await.is_err() {
             std::future::pending::<()>().await;
