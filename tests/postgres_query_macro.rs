@@ -32,7 +32,11 @@ async fn mark_paid(event: &Event, conn: &mut sqlx::PgConnection) -> Result<(), B
         return Err("the update is not visible in the same transaction".into());
     }
     if event.data.object["amount_paid"].as_i64() != Some(order.amount) {
-        return Err(format!("{invoice}: paid amount differs from the order's {}", order.amount).into());
+        return Err(format!(
+            "{invoice}: paid amount differs from the order's {}",
+            order.amount
+        )
+        .into());
     }
     Ok(())
 }
@@ -48,12 +52,17 @@ async fn query_macros_run_in_the_webhook_transaction() {
         .await;
 
     let paid = |id: &str, invoice: &str, amount: i64| {
-        event(id, "invoice.paid", json!({"id": invoice, "object": "invoice", "amount_paid": amount}))
+        event(
+            id,
+            "invoice.paid",
+            json!({"id": invoice, "object": "invoice", "amount_paid": amount}),
+        )
     };
     let (status, reply) = s.send(paid("evt_inv_ok", "in_ok", 1200)).await;
     assert_eq!(status, 200, "{reply}");
     assert_eq!(
-        s.scalar("SELECT COUNT(*) FROM test_orders WHERE paid_at IS NOT NULL").await,
+        s.scalar("SELECT COUNT(*) FROM test_orders WHERE paid_at IS NOT NULL")
+            .await,
         1
     );
 
