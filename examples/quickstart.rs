@@ -11,7 +11,7 @@
 use std::process::ExitCode;
 
 use serde_json::Value;
-use stripe_receiver::db::Db;
+use stripe_receiver::db::{Backend, Db};
 use stripe_receiver::endpoint::{Endpoint, NewEndpoint};
 use stripe_receiver::prelude::*;
 use stripe_receiver::sender::Sender;
@@ -111,12 +111,6 @@ const SAMPLES: [(&str, &str); 6] = [
     ),
 ];
 
-const APP_TABLES: &str = "
-    CREATE TABLE IF NOT EXISTS quickstart_receipts (
-        charge_id TEXT NOT NULL, amount INTEGER NOT NULL, currency TEXT NOT NULL, event_id TEXT NOT NULL);
-    CREATE TABLE IF NOT EXISTS quickstart_audit (
-        event_id TEXT NOT NULL, event_type TEXT NOT NULL, object_id TEXT);";
-
 #[tokio::main]
 async fn main() -> ExitCode {
     if std::env::var_os("RUST_LOG").is_none() {
@@ -134,13 +128,24 @@ async fn main() -> ExitCode {
 
 async fn run() -> Result<(), BoxError> {
     let config = Config::from_env()?;
-    let runtime = Runtime::builder(config).build().await?;
-    let Db::Sqlite(db) = runtime.db() else {
+    if Db::backend_of_url(&config.database_url)? != Backend::Sqlite {
         return Err(
             "the quickstart's own tables are written for SQLite; unset DATABASE_URL".into(),
         );
-    };
-    sqlx::raw_sql(APP_TABLES).execute(db.writer()).await?;
+    }
+    // Bind first: a busy port fails here, before anything is written.
+    let listen = config.listen;
+    let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| {
+        format!("cannot listen on {listen}: {e} (set STRIPE_RECEIVER_LISTEN=127.0.0.1:PORT)")
+    })?;
+    // stripe-receiver's migrations, then this application's own (its two tables).
+    let runtime = Runtime::builder(config)
+        .migrations(
+            Backend::Sqlite,
+            sqlx::migrate!("./examples/migrations/sqlite"),
+        )
+        .build()
+        .await?;
 
     let (endpoint, reused) = local_endpoint(&runtime).await?;
     let secret = endpoint.secrets[0].secret.clone();
@@ -163,10 +168,6 @@ async fn run() -> Result<(), BoxError> {
             .join(", ")
     );
 
-    let listen = runtime.config().listen;
-    let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| {
-        format!("cannot listen on {listen}: {e} (set STRIPE_RECEIVER_LISTEN=127.0.0.1:PORT)")
-    })?;
     let serving = runtime.clone();
     let server = tokio::spawn(async move {
         serving
@@ -176,19 +177,32 @@ async fn run() -> Result<(), BoxError> {
 
     deliver_samples(&runtime, &endpoint.url, &secret).await?;
 
+    // The CLI reads the same settings from the environment; repeat the non-default ones.
+    let mut env = String::new();
+    if std::env::var_os("DATABASE_URL").is_some() {
+        env.push_str(&format!("DATABASE_URL={} ", runtime.config().database_url));
+    }
+    if std::env::var_os("STRIPE_RECEIVER_LISTEN").is_some() {
+        env.push_str(&format!("STRIPE_RECEIVER_LISTEN={listen} "));
+    }
+    let cli = format!("{env}cargo run -p stripe-receiver-cli --");
     println!();
     println!("Send more yourself, e.g.:");
     println!(
-        "  cargo run -p stripe-receiver-cli -- send examples/events/charge.succeeded.json --url {} --secret {}",
+        "  {cli} send examples/events/charge.succeeded.json --url {} --secret {}",
         endpoint.url,
         secret.expose()
     );
+    println!("  {cli} deliveries list");
     println!(
-        "  With the Stripe CLI: `stripe listen` prints a whsec_ secret; make an endpoint with it"
+        "  With the Stripe CLI: `stripe listen` prints a whsec_ secret; make an endpoint with it,"
     );
-    println!("    cargo run -p stripe-receiver-cli -- endpoints add-local --secret whsec_...");
+    println!("    {cli} endpoints add-local --secret whsec_...");
     println!("  and run `stripe listen --forward-to <the url that prints>`.");
-    println!("  cargo run -p stripe-receiver-cli -- deliveries list");
+    println!(
+        "  (Event ids are unique per event: each quickstart run gives its sample events fresh ids,"
+    );
+    println!("  so they are processed again; re-sending the same file is a duplicate.)");
     println!();
     println!(
         "Serving on http://{listen}: webhooks at {}, health at http://{listen}/healthz. Ctrl-C stops.",

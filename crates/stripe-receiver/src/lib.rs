@@ -65,6 +65,10 @@ pub use receiver::{
     BoxError, ExtractError, IntoReceiverResult, Receiver, ReceiverArg, Requirements,
 };
 pub use runtime::{shutdown_signal, Runtime, RuntimeBuilder, StartError};
+/// The sqlx this crate is built with (0.8). Receivers' queries run on its connection types, so
+/// an application depends on the same major version of sqlx (needed for `sqlx::query!`), or
+/// reaches it through this re-export.
+pub use sqlx;
 pub use state::{State, StateMap};
 pub use tx::{Tx, WrongBackend};
 

@@ -7,7 +7,9 @@ use std::sync::Arc;
 use tokio::net::TcpListener;
 
 use crate::config::Config;
-use crate::db::{Db, DbError, PoolSettings};
+use sqlx::migrate::Migrator;
+
+use crate::db::{Backend, Db, DbError, PoolSettings};
 use crate::registry::{Registry, RegistryError};
 use crate::signature::{Clock, SystemClock};
 use crate::state::StateMap;
@@ -39,6 +41,8 @@ pub struct RuntimeBuilder {
     config: Config,
     state: StateMap,
     clock: Arc<dyn Clock>,
+    migrations: Vec<(Backend, Migrator)>,
+    check_receivers: bool,
 }
 
 impl RuntimeBuilder {
@@ -46,6 +50,32 @@ impl RuntimeBuilder {
     #[must_use]
     pub fn state<T: Send + Sync + 'static>(mut self, value: T) -> Self {
         self.state.insert(value);
+        self
+    }
+
+    /// Adds the application's own migrations for `backend` (e.g. the tables its receivers write
+    /// to), applied after stripe-receiver's own by `serve`, `migrate` and [`RuntimeBuilder::build`]:
+    ///
+    /// ```ignore
+    /// runtime.migrations(Backend::Sqlite, sqlx::migrate!("./migrations/sqlite"))
+    ///        .migrations(Backend::Postgres, sqlx::migrate!("./migrations/postgres"))
+    /// ```
+    ///
+    /// Both sets share sqlx's `_sqlx_migrations` table, so each ignores the other's versions:
+    /// give yours versions that differ from ours (ours are the file names in
+    /// `crates/stripe-receiver/migrations/`).
+    #[must_use]
+    pub fn migrations(mut self, backend: Backend, migrator: Migrator) -> Self {
+        self.migrations.push((backend, migrator));
+        self
+    }
+
+    /// Skips the start-up checks of the receivers' requirements (state, backend). For commands
+    /// that only read or manage the database (listings, `migrate`, endpoints), so that they work
+    /// even where the processing setup is incomplete; never for a runtime that serves.
+    #[must_use]
+    pub fn without_receiver_checks(mut self) -> Self {
+        self.check_receivers = false;
         self
     }
 
@@ -77,7 +107,9 @@ impl RuntimeBuilder {
         let registry = Registry::from_inventory()?;
         let backend = Db::backend_of_url(&self.config.database_url)?;
         // Refuse receivers the process cannot serve before touching the database.
-        registry.check_requirements(&self.state, backend)?;
+        if self.check_receivers {
+            registry.check_requirements(&self.state, backend)?;
+        }
         let settings = PoolSettings {
             acquire_timeout: self.config.db_timeout(),
             max_connections: self.config.db_max_connections,
@@ -85,6 +117,9 @@ impl RuntimeBuilder {
         };
         let db = Db::connect(&self.config.database_url, &settings).await?;
         db.migrate().await?;
+        for (_, mut migrator) in self.migrations.into_iter().filter(|(b, _)| *b == backend) {
+            db.run_migrator(&mut migrator).await?;
+        }
         Ok(Runtime {
             inner: Arc::new(Inner {
                 db,
@@ -119,6 +154,8 @@ impl Runtime {
             config,
             state: StateMap::new(),
             clock: Arc::new(SystemClock),
+            migrations: Vec::new(),
+            check_receivers: true,
         }
     }
 

@@ -114,7 +114,14 @@ pub async fn run(
         Command::Receivers(args) => return receivers::run(args),
         _ => {}
     }
-    let runtime = configure(Runtime::builder(cli.config)).build().await?;
+    let serving = matches!(cli.command, Command::Serve);
+    let mut builder = configure(Runtime::builder(cli.config));
+    if !serving {
+        // Inspecting or managing the database must work even when the processing setup is
+        // incomplete (a missing State<T>, a receiver for the other backend).
+        builder = builder.without_receiver_checks();
+    }
+    let runtime = builder.build().await?;
     match cli.command {
         Command::Serve => serve::run(&runtime).await,
         Command::Migrate => {

@@ -124,6 +124,21 @@ impl Db {
         }
     }
 
+    /// Applies an application's own migrations (after ours; see
+    /// [`crate::RuntimeBuilder::migrations`]).
+    ///
+    /// # Errors
+    /// [`DbError::Migrate`] on failure.
+    pub async fn run_migrator(
+        &self,
+        migrator: &mut sqlx::migrate::Migrator,
+    ) -> Result<(), DbError> {
+        match self {
+            Self::Sqlite(db) => db.run_migrator(migrator).await,
+            Self::Postgres(db) => db.run_migrator(migrator).await,
+        }
+    }
+
     /// The backend in use.
     #[must_use]
     pub fn backend(&self) -> Backend {

@@ -7,8 +7,6 @@ use sqlx::PgPool;
 
 use super::{DbError, PoolSettings};
 
-static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
-
 /// A PostgreSQL database behind one pool of at most [`PoolSettings::max_connections`]
 /// connections. Webhooks run in concurrent `READ COMMITTED` transactions; a concurrent duplicate
 /// blocks on the event row's unique key until the first attempt commits or rolls back.
@@ -44,7 +42,11 @@ impl PgDb {
     /// # Errors
     /// [`DbError::Migrate`] on failure.
     pub async fn migrate(&self) -> Result<(), DbError> {
-        MIGRATOR.run(&self.pool).await?;
+        let mut ours = sqlx::migrate!("./migrations/postgres");
+        // The applied-migrations table is shared with the application's own migrations
+        // (RuntimeBuilder::migrations): versions that are not ours are theirs, not an error.
+        ours.set_ignore_missing(true);
+        ours.run(&self.pool).await?;
         Ok(())
     }
 
@@ -52,6 +54,19 @@ impl PgDb {
     #[must_use]
     pub fn pool(&self) -> &PgPool {
         &self.pool
+    }
+
+    /// Applies an application's own migrations after ours, sharing sqlx's migrations table.
+    ///
+    /// # Errors
+    /// [`DbError::Migrate`] on failure.
+    pub async fn run_migrator(
+        &self,
+        migrator: &mut sqlx::migrate::Migrator,
+    ) -> Result<(), DbError> {
+        migrator.set_ignore_missing(true);
+        migrator.run(&self.pool).await?;
+        Ok(())
     }
 
     pub(crate) async fn close(&self) {

@@ -7,8 +7,6 @@ use sqlx::SqlitePool;
 
 use super::{DbError, PoolSettings};
 
-static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
-
 /// A SQLite database: a single-connection writer pool (SQLite admits one writer at a time, so
 /// webhooks queue for it in the pool instead of failing with `SQLITE_BUSY`) and a reader pool
 /// (WAL mode lets reads run beside the writer).
@@ -60,7 +58,11 @@ impl SqliteDb {
     /// # Errors
     /// [`DbError::Migrate`] on failure.
     pub async fn migrate(&self) -> Result<(), DbError> {
-        MIGRATOR.run(&self.writer).await?;
+        let mut ours = sqlx::migrate!("./migrations/sqlite");
+        // The applied-migrations table is shared with the application's own migrations
+        // (RuntimeBuilder::migrations): versions that are not ours are theirs, not an error.
+        ours.set_ignore_missing(true);
+        ours.run(&self.writer).await?;
         Ok(())
     }
 
@@ -74,6 +76,19 @@ impl SqliteDb {
     #[must_use]
     pub fn reader(&self) -> &SqlitePool {
         &self.reader
+    }
+
+    /// Applies an application's own migrations after ours, sharing sqlx's migrations table.
+    ///
+    /// # Errors
+    /// [`DbError::Migrate`] on failure.
+    pub async fn run_migrator(
+        &self,
+        migrator: &mut sqlx::migrate::Migrator,
+    ) -> Result<(), DbError> {
+        migrator.set_ignore_missing(true);
+        migrator.run(&self.writer).await?;
+        Ok(())
     }
 
     pub(crate) async fn close(&self) {
