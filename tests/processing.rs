@@ -662,8 +662,12 @@ async fn body_limit_413_at_3mb_and_1_5mb_passes(backend: TestBackend) {
     let s = server(backend).await;
     let mut big = charge("ch_big", 1);
     big["metadata"] = json!({"padding": "x".repeat(3 * 1024 * 1024)});
-    let (status, _) = s.send(event("evt_3mb", "charge.failed", big)).await;
+    let (status, reply) = s.send(event("evt_3mb", "charge.failed", big)).await;
     assert_eq!(status, 413);
+    assert_eq!(
+        reply["error"],
+        "the body is larger than the limit of 2097152 bytes"
+    );
     assert!(s.deliveries().await.is_empty(), "nothing recorded for 413");
 
     let mut ok = charge("ch_ok", 1);

@@ -207,6 +207,54 @@ fn every_command_end_to_end() {
     let gone = env.run(&["send", &file, "--url", &url, "--secret", &secret]);
     assert!(String::from_utf8_lossy(&gone.stdout).starts_with("404"));
 
+    // endpoints enable: served again (the event is already stored: a duplicate).
+    env.ok(&["endpoints", "enable", &uuid]);
+    let back = env.ok(&["send", &file, "--url", &url, "--secret", &secret]);
+    assert!(
+        back.starts_with("200") && back.contains("duplicate"),
+        "{back}"
+    );
+
+    // endpoints roll-secret: the old secret stays valid until it expires, the new one works.
+    let rolled = env.ok(&["endpoints", "roll-secret", &uuid]);
+    let new_secret = rolled
+        .lines()
+        .find_map(|l| l.strip_prefix("secret: "))
+        .unwrap()
+        .to_owned();
+    let file2 = write_event(env.dir.path(), "evt_cli_2");
+    assert!(env
+        .ok(&["send", &file2, "--url", &url, "--secret", &secret])
+        .starts_with("200"));
+    let file3 = write_event(env.dir.path(), "evt_cli_3");
+    assert!(env
+        .ok(&["send", &file3, "--url", &url, "--secret", &new_secret])
+        .starts_with("200"));
+    env.ok(&[
+        "endpoints",
+        "roll-secret",
+        &uuid,
+        "--secret",
+        "whsec_third",
+        "--expire-old-after",
+        "0",
+    ]);
+    let file4 = write_event(env.dir.path(), "evt_cli_4");
+    let retired = env.run(&["send", &file4, "--url", &url, "--secret", &new_secret]);
+    assert!(String::from_utf8_lossy(&retired.stdout).starts_with("400"));
+    assert!(env
+        .ok(&["send", &file4, "--url", &url, "--secret", "whsec_third"])
+        .starts_with("200"));
+
+    // deliveries show --body: the exact bytes that were received.
+    let newest = env.json(&["deliveries", "list", "--limit", "1", "--json"]);
+    let id = newest[0]["id"].as_str().unwrap().to_owned();
+    let raw = env.run(&["deliveries", "show", &id, "--body"]);
+    assert_eq!(raw.stdout, std::fs::read(&file4).unwrap());
+    let shown = env.json(&["deliveries", "show", &id]);
+    assert_eq!(shown["outcome"], "processed");
+    assert_eq!(shown["event_id"], "evt_cli_4");
+
     // Graceful shutdown on SIGINT (Ctrl-C): exit status 0.
     let killed = Command::new("kill")
         .args(["-INT", &server.id().to_string()])

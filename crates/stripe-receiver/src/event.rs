@@ -95,6 +95,20 @@ impl Event {
     /// `created` or `data.object` (a JSON object) is missing.
     pub fn from_slice(body: &[u8]) -> Result<Self, EventError> {
         let value: Value = serde_json::from_slice(body).map_err(EventError::NotJson)?;
+        let Some(members) = value.as_object() else {
+            return Err(EventError::NotAnEvent(format!(
+                "the body is a JSON {}, not an event object",
+                json_kind(&value)
+            )));
+        };
+        for required in ["id", "type", "created", "data"] {
+            if !members.contains_key(required) {
+                return Err(EventError::NotAnEvent(format!("`{required}` is missing")));
+            }
+        }
+        if value["data"].get("object").is_none() {
+            return Err(EventError::NotAnEvent("`data.object` is missing".into()));
+        }
         if let Some(kind) = value.get("object") {
             if kind != "event" {
                 return Err(EventError::NotAnEvent(format!(
@@ -152,6 +166,17 @@ impl Event {
     #[must_use]
     pub fn previous_attributes(&self) -> Option<&Value> {
         self.data.previous_attributes.as_ref()
+    }
+}
+
+fn json_kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
     }
 }
 
@@ -239,6 +264,18 @@ mod tests {
             Event::from_slice(b"[]"),
             Err(EventError::NotAnEvent(_))
         ));
+    }
+
+    #[test]
+    fn messages_name_what_is_missing() {
+        let msg = |body: &[u8]| Event::from_slice(body).unwrap_err().to_string();
+        assert!(msg(b"[1,2]").contains("a JSON array, not an event object"));
+        assert!(
+            msg(br#"{"id":"evt_1","object":"event","type":"x.y","created":1,"data":{}}"#)
+                .contains("`data.object` is missing")
+        );
+        assert!(msg(br#"{"id":"evt_1","type":"x.y","data":{"object":{}}}"#)
+            .contains("`created` is missing"));
     }
 
     #[test]

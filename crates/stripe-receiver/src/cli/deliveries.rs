@@ -25,6 +25,14 @@ pub enum DeliveriesCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Show one delivery as JSON (headers, outcome, error), or only its exact raw body.
+    Show {
+        /// The delivery id (a UUID, from `deliveries list`).
+        id: uuid::Uuid,
+        /// Write only the raw body bytes, unchanged, to stdout (e.g. to re-send it with `send -`).
+        #[arg(long)]
+        body: bool,
+    },
 }
 
 pub(super) async fn run(runtime: &Runtime, cmd: DeliveriesCommand) -> Result<ExitCode, CliError> {
@@ -75,6 +83,25 @@ pub(super) async fn run(runtime: &Runtime, cmd: DeliveriesCommand) -> Result<Exi
                 ],
                 &rows,
             );
+        }
+        DeliveriesCommand::Show { id, body } => {
+            let d = deliveries::get(runtime.db(), id)
+                .await?
+                .ok_or_else(|| format!("no delivery {id}"))?;
+            if body {
+                use std::io::Write;
+                std::io::stdout().write_all(&d.body)?;
+            } else {
+                let mut v = serde_json::to_value(&d)?;
+                v["body"] = match std::str::from_utf8(&d.body) {
+                    Ok(text) => serde_json::Value::String(text.to_owned()),
+                    Err(_) => serde_json::Value::String(format!(
+                        "({} bytes, not UTF-8; use --body)",
+                        d.body.len()
+                    )),
+                };
+                output::json(&v);
+            }
         }
     }
     Ok(ExitCode::SUCCESS)

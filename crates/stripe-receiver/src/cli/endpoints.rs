@@ -7,7 +7,7 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use super::{output, CliError};
-use crate::endpoint::{Endpoint, NewEndpoint, ValidationMode};
+use crate::endpoint::{Endpoint, EndpointSecret, NewEndpoint, ValidationMode};
 use crate::runtime::Runtime;
 use crate::signature::{Secret, DEFAULT_TOLERANCE_SECS};
 use crate::store::endpoints;
@@ -38,6 +38,23 @@ pub enum EndpointsCommand {
     Disable {
         /// The endpoint's UUID.
         uuid: Uuid,
+    },
+    /// Enable a disabled endpoint again.
+    Enable {
+        /// The endpoint's UUID.
+        uuid: Uuid,
+    },
+    /// Add a new signing secret; the current ones stay valid until they expire (a roll without
+    /// downtime: switch the sender to the new secret within that time). Prints the new secret.
+    RollSecret {
+        /// The endpoint's UUID.
+        uuid: Uuid,
+        /// The new secret (e.g. the one Stripe shows after a roll); generated if omitted.
+        #[arg(long)]
+        secret: Option<String>,
+        /// Seconds the current secrets stay valid; 0 retires them at once.
+        #[arg(long, default_value_t = 86_400)]
+        expire_old_after: u64,
     },
 }
 
@@ -111,8 +128,8 @@ fn view(e: &Endpoint, reveal: bool) -> EndpointView<'_> {
                 expires_at: s.expires_at,
             })
             .collect(),
-        created_at: e.created_at.to_rfc3339(),
-        updated_at: e.updated_at.to_rfc3339(),
+        created_at: crate::store::format_time(e.created_at),
+        updated_at: crate::store::format_time(e.updated_at),
     }
 }
 
@@ -127,6 +144,15 @@ pub(super) async fn run(runtime: &Runtime, cmd: EndpointsCommand) -> Result<Exit
             let base = args
                 .base_url
                 .unwrap_or_else(|| runtime.config().local_base_url());
+            match url::Url::parse(&base) {
+                Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => {}
+                _ => {
+                    return Err(format!(
+                        "--base-url {base:?} is not an http(s) URL such as http://127.0.0.1:8000"
+                    )
+                    .into())
+                }
+            }
             let mut new = NewEndpoint::local(base, secret);
             new.tolerance_secs = args.tolerance;
             new.livemode = args.livemode;
@@ -183,6 +209,42 @@ pub(super) async fn run(runtime: &Runtime, cmd: EndpointsCommand) -> Result<Exit
                 return Err(format!("no endpoint {uuid}").into());
             }
             println!("endpoint {uuid} disabled: its URL now answers 404");
+        }
+        EndpointsCommand::Enable { uuid } => {
+            if !endpoints::set_enabled(db, uuid, true).await? {
+                return Err(format!("no endpoint {uuid}").into());
+            }
+            println!("endpoint {uuid} enabled");
+        }
+        EndpointsCommand::RollSecret {
+            uuid,
+            secret,
+            expire_old_after,
+        } => {
+            let endpoint = endpoints::get(db, uuid)
+                .await?
+                .ok_or_else(|| format!("no endpoint {uuid}"))?;
+            let new = match secret {
+                Some(s) => Secret::new(s)?,
+                None => Secret::generate(),
+            };
+            let expiry = chrono::Utc::now().timestamp()
+                + i64::try_from(expire_old_after).unwrap_or(i64::MAX / 2);
+            let mut secrets: Vec<EndpointSecret> = endpoint
+                .secrets
+                .into_iter()
+                .map(|mut s| {
+                    s.expires_at = Some(s.expires_at.map_or(expiry, |e| e.min(expiry)));
+                    s
+                })
+                .collect();
+            secrets.push(EndpointSecret {
+                secret: new.clone(),
+                expires_at: None,
+            });
+            endpoints::set_secrets(db, uuid, &secrets).await?;
+            println!("secret: {}", new.expose());
+            println!("the previous secrets stay valid until {expiry} (Unix seconds)");
         }
     }
     Ok(ExitCode::SUCCESS)

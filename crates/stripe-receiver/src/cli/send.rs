@@ -25,6 +25,21 @@ pub struct SendArgs {
     timestamp: Option<i64>,
 }
 
+/// `error: cause: cause`, for transport errors whose own message is terse ("builder error").
+fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut out = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        let text = s.to_string();
+        if !out.contains(&text) {
+            out.push_str(": ");
+            out.push_str(&text);
+        }
+        source = s.source();
+    }
+    out
+}
+
 pub(super) async fn run(args: &SendArgs) -> Result<ExitCode, CliError> {
     let secret = Secret::new(args.secret.as_str())?;
     let body = if args.file.as_os_str() == "-" {
@@ -38,7 +53,7 @@ pub(super) async fn run(args: &SendArgs) -> Result<ExitCode, CliError> {
     let response = Sender::new()
         .send(&args.url, &secret, body, args.timestamp)
         .await
-        .map_err(|e| format!("POST {} failed: {e}", args.url))?;
+        .map_err(|e| format!("POST {} failed: {}", args.url, error_chain(&e)))?;
     println!("{}", response.status);
     println!("{}", response.body);
     Ok(if (200..300).contains(&response.status) {

@@ -42,6 +42,15 @@ pub enum DbError {
         /// The URL with any password removed.
         url: String,
     },
+    /// The database could not be opened.
+    #[error("cannot open the database {url}: {source}")]
+    Open {
+        /// The URL with any password removed.
+        url: String,
+        /// The sqlx error.
+        #[source]
+        source: sqlx::Error,
+    },
     /// sqlx failed to connect or to run a statement.
     #[error("database error: {0}")]
     Sqlx(#[from] sqlx::Error),
@@ -90,9 +99,16 @@ impl Db {
     /// [`DbError::UnsupportedUrl`] for an unknown scheme; [`DbError::Sqlx`] when the database
     /// cannot be opened.
     pub async fn connect(url: &str, settings: &PoolSettings) -> Result<Self, DbError> {
+        let open = |e: DbError| match e {
+            DbError::Sqlx(source) => DbError::Open {
+                url: redact_url(url),
+                source,
+            },
+            other => other,
+        };
         Ok(match Self::backend_of_url(url)? {
-            Backend::Sqlite => Self::Sqlite(SqliteDb::connect(url, settings).await?),
-            Backend::Postgres => Self::Postgres(PgDb::connect(url, settings).await?),
+            Backend::Sqlite => Self::Sqlite(SqliteDb::connect(url, settings).await.map_err(open)?),
+            Backend::Postgres => Self::Postgres(PgDb::connect(url, settings).await.map_err(open)?),
         })
     }
 

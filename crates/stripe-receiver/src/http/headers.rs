@@ -3,12 +3,23 @@
 use axum::http::HeaderMap;
 use serde_json::{Map, Value};
 
-/// Headers whose values are credentials of the caller and never stored.
-const REDACTED: [&str; 3] = ["authorization", "proxy-authorization", "cookie"];
+/// Headers whose values are credentials of the caller and never stored. (`Stripe-Signature` is
+/// not one: it proves the body, and is kept so that a delivery can be re-verified.)
+const REDACTED: [&str; 8] = [
+    "authorization",
+    "proxy-authorization",
+    "cookie",
+    "set-cookie",
+    "x-api-key",
+    "api-key",
+    "x-auth-token",
+    "x-access-token",
+];
 
 /// The headers as a JSON object, name (lowercase) → value. A name sent several times has its
 /// values joined with `", "` (RFC 9110 §5.3); bytes that are not UTF-8 are replaced with U+FFFD.
-/// Credentials (`Authorization`, `Proxy-Authorization`, `Cookie`) are stored as `[redacted]`.
+/// Credentials (`Authorization`, `Proxy-Authorization`, `Cookie`, `X-Api-Key`, ... — see
+/// `REDACTED`) are stored as `[redacted]`.
 pub(crate) fn to_json(headers: &HeaderMap) -> Value {
     let mut map = Map::new();
     for (name, value) in headers {

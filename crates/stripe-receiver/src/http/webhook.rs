@@ -61,6 +61,15 @@ pub(super) async fn receive(
             Ok(body) => body,
             Err(rejection) => {
                 tracing::warn!(status = %rejection.status(), "body refused: {rejection}");
+                if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                    let limit = rt.config().max_body;
+                    let error = format!("the body is larger than the limit of {limit} bytes");
+                    return (
+                        rejection.status(),
+                        Json(serde_json::json!({ "error": error })),
+                    )
+                        .into_response();
+                }
                 return rejection.into_response();
             }
         };

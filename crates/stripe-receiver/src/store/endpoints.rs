@@ -217,6 +217,48 @@ pub async fn set_enabled(db: &Db, uuid: Uuid, enabled: bool) -> Result<bool, End
     Ok(done > 0)
 }
 
+/// Replaces an endpoint's secrets (a secret roll). Returns `false` when no endpoint has this UUID.
+///
+/// # Errors
+/// The database error.
+pub async fn set_secrets(
+    db: &Db,
+    uuid: Uuid,
+    secrets: &[EndpointSecret],
+) -> Result<bool, EndpointStoreError> {
+    let stored: Vec<StoredSecret> = secrets
+        .iter()
+        .map(|s| StoredSecret {
+            secret: s.secret.expose().to_owned(),
+            expires_at: s.expires_at,
+        })
+        .collect();
+    let json = serde_json::to_string(&stored).expect("secrets serialize");
+    let now = Utc::now();
+    let done = match db {
+        Db::Sqlite(db) => sqlx::query(
+            "UPDATE stripe_webhook_endpoints SET secrets = ?2, updated_at = ?3 WHERE uuid = ?1",
+        )
+        .bind(uuid.to_string())
+        .bind(json)
+        .bind(format_time(now))
+        .execute(db.writer())
+        .await?
+        .rows_affected(),
+        Db::Postgres(db) => sqlx::query(
+            "UPDATE stripe_webhook_endpoints SET secrets = $2::jsonb, updated_at = $3 \
+                 WHERE uuid = $1",
+        )
+        .bind(uuid)
+        .bind(json)
+        .bind(now)
+        .execute(db.pool())
+        .await?
+        .rows_affected(),
+    };
+    Ok(done > 0)
+}
+
 impl Row {
     fn into_endpoint(self) -> Result<Endpoint, EndpointStoreError> {
         let corrupt = |column: &'static str, reason: String| EndpointStoreError::Corrupt {

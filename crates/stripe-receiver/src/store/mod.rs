@@ -10,6 +10,6 @@ pub mod events;
 use chrono::{DateTime, Utc};
 
 /// Encodes a time as stored: RFC 3339, UTC, microseconds, `Z`.
-pub(crate) fn format_time(t: DateTime<Utc>) -> String {
+pub fn format_time(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
 }
