@@ -3,6 +3,8 @@
 # same N functions without the attribute, and the start-up time of the registry over them.
 #
 #   scripts/macro-cost.sh [N] [RUNS]        (defaults: 500 receivers, 3 runs)
+#   WITH_PATTERN=0 scripts/macro-cost.sh    (exact names only; default: each receiver also has
+#                                            the family pattern "customer.subscription.*")
 #
 # Generates two crates under $WORK (default /tmp/stripe-receiver-macro-cost) that depend on
 # this checkout's stripe-receiver, builds the dependencies once (warm), then times
@@ -13,6 +15,7 @@ set -euo pipefail
 
 N="${1:-500}"
 RUNS="${2:-3}"
+WITH_PATTERN="${WITH_PATTERN:-1}"
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 WORK="${WORK:-/tmp/stripe-receiver-macro-cost}"
 export CARGO_TARGET_DIR="$WORK/target"
@@ -47,7 +50,11 @@ done
     echo "use stripe_receiver::prelude::*;"
     for ((i = 0; i < N; i++)); do
         t="${TYPES[$((i % ${#TYPES[@]}))]}"
-        echo "#[stripe_receiver(\"$t\", \"customer.subscription.*\")]"
+        if [[ "$WITH_PATTERN" == 1 ]]; then
+            echo "#[stripe_receiver(\"$t\", \"customer.subscription.*\")]"
+        else
+            echo "#[stripe_receiver(\"$t\")]"
+        fi
         echo "pub async fn receiver_$i(event: &Event, tx: &mut Tx<'_>) -> Result<(), BoxError> {"
         echo "    let _ = (event.id.len(), tx);"
         echo "    Ok(())"

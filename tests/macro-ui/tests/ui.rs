@@ -7,8 +7,11 @@
 //! Compiler output changes between Rust releases, so the snapshots are pinned to one
 //! toolchain, [`PINNED_RUSTC`] (the one CI runs). On another toolchain the compile-fail
 //! snapshots are skipped with a notice (the pass cases still run); set
-//! `STRIPE_RECEIVER_UI_ANY_RUSTC=1` to compare them anyway. After an intended change, run
-//! `TRYBUILD=overwrite cargo test --test ui` and review the `.stderr` diffs.
+//! `STRIPE_RECEIVER_UI_ANY_RUSTC=1` to compare them anyway. The other input of the output is
+//! the dependency graph (rustc shortens type paths that are unique in it), which is why these
+//! tests live in a package that depends on the runtime alone, with versions pinned by
+//! `Cargo.lock`. After an intended change, run
+//! `TRYBUILD=overwrite cargo test -p stripe-receiver-macro-ui` and review the `.stderr` diffs.
 
 use std::process::Command;
 
