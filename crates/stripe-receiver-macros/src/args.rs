@@ -29,6 +29,9 @@ pub(crate) struct ReceiverArgs {
     pub(crate) event_types: Vec<LitStr>,
     /// The path of the runtime crate: `::stripe_receiver`, or the `crate = "..."` override.
     pub(crate) krate: Path,
+    /// `__builtin`: registers one of stripe-receiver's own receivers (the object sync), which
+    /// run before every application receiver. Hidden: reserved for the library itself.
+    pub(crate) builtin: bool,
 }
 
 /// The attribute's arguments had problems.
@@ -73,6 +76,8 @@ struct ArgsParser {
     krate: Option<Path>,
     /// Whether a `crate` key was seen, valid or not.
     saw_crate: bool,
+    /// Whether the hidden `__builtin` flag was given.
+    builtin: bool,
     /// The problems found so far.
     errors: Errors,
 }
@@ -102,6 +107,12 @@ impl ArgsParser {
                     _ => self
                         .errors
                         .push(syn::Error::new(literal.span(), NOT_A_STRING)),
+                }
+            }
+            [TokenTree::Ident(flag)] if flag == "__builtin" => {
+                if std::mem::replace(&mut self.builtin, true) {
+                    self.errors
+                        .push(syn::Error::new(flag.span(), "`__builtin` is given twice"));
                 }
             }
             [TokenTree::Ident(key), TokenTree::Punct(eq), value @ ..]
@@ -237,6 +248,7 @@ impl ArgsParser {
             Ok(()) => Ok(ReceiverArgs {
                 event_types: self.event_types,
                 krate: krate.expect("a `crate` without a valid path is an error"),
+                builtin: self.builtin,
             }),
             Err(error) => Err(ArgsError { error, krate }),
         }

@@ -128,6 +128,9 @@ fn registration(
     let location = quote_spanned!(ident.span()=> ::core::file!(), ::core::line!());
     let submit = args.map(|args| {
         let event_types = &args.event_types;
+        // The library's own receivers (the object sync) carry the hidden `__builtin` flag: they
+        // run before every application receiver.
+        let builtin = args.builtin.then(|| quote!(.builtin()));
         quote! {
             #private::inventory::submit! {
                 #private::Receiver::new(
@@ -136,7 +139,7 @@ fn registration(
                     #location,
                     __stripe_receiver_call,
                     __stripe_receiver_requirements,
-                )
+                )#builtin
             }
         }
     });

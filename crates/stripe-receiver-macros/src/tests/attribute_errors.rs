@@ -285,3 +285,16 @@ fn malformed_unchecked_points_at_it() {
         &[(UNCHECKED_SYNTAX, Some(("unchecked", 0)))],
     );
 }
+
+#[test]
+fn the_builtin_flag_given_twice_is_refused() {
+    let output = super::expand_source(
+        r#"#[stripe_receiver("charge.succeeded", __builtin, __builtin)]
+        fn f() {}"#,
+    );
+    let errors = super::reported_errors(&output);
+    assert!(
+        errors.iter().any(|e| e.message.contains("`__builtin` is given twice")),
+        "{errors:?}"
+    );
+}

@@ -313,3 +313,20 @@ fn literals_passed_through_macro_rules_are_accepted() {
         &["&[\"charge.succeeded\", \"charge.failed\"]"],
     );
 }
+
+#[test]
+fn the_hidden_builtin_flag_marks_the_registration_and_ordinary_receivers_lack_it() {
+    let builtin = expand_ok(
+        r#"#[stripe_receiver("charge.*", crate = "crate", __builtin)]
+        async fn sync_charges(event: &Event, tx: &mut Tx<'_>) -> Result<(), BoxError> { Ok(()) }"#,
+    );
+    assert_contains(
+        &builtin,
+        &["crate::__private::Receiver::new(", "__stripe_receiver_requirements, ).builtin()"],
+    );
+    let ordinary = expand_ok(
+        r#"#[stripe_receiver("charge.*")]
+        async fn on_charge(event: &Event) {}"#,
+    );
+    assert_lacks(&ordinary, &[".builtin()"]);
+}
