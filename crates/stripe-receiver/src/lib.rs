@@ -57,6 +57,7 @@ pub mod sender;
 pub mod signature;
 mod state;
 pub mod store;
+pub mod sync;
 mod tx;
 
 pub use config::Config;
@@ -142,6 +143,7 @@ pub use tx::{Tx, WrongBackend};
 ///     let registry = stripe_receiver::registry::Registry::from_inventory().unwrap();
 ///     let found: Vec<&str> = registry
 ///         .receivers_for("charge.failed")
+///         .filter(|receiver| !receiver.is_builtin()) // the object sync runs first
 ///         .map(|receiver| receiver.path())
 ///         .collect();
 ///     assert!(found.len() == 1 && found[0].ends_with("::on_charge"), "{found:?}");

@@ -1,9 +1,11 @@
 //! The index of every compiled-in receiver, built once at start-up.
 //!
 //! # Run order
-//! For one event, the matching receivers run one after another, in ascending order of their
+//! For one event, stripe-receiver's built-in receivers (the object sync, [`Receiver::is_builtin`])
+//! run first, so that every application receiver reads the state this event produced. Then the
+//! matching application receivers run one after another, in ascending order of their
 //! function path (`crate::module::fn_name`, byte-wise), whether they matched by exact name or by a
-//! pattern (`*`, `family.*`). The path is the receiver's identity, so the order is total and does
+//! pattern (`*`, `family.*`). Built-ins are ordered among themselves by path too. The path is the receiver's identity, so the order is total and does
 //! not depend on link order (which `inventory` leaves unspecified). The first receiver that fails
 //! stops the rest and the transaction rolls back.
 //!
@@ -105,7 +107,9 @@ impl Registry {
                 });
             }
         }
-        let all: Vec<&'static Receiver> = by_path.into_values().collect();
+        // Built-ins first (stable sort: each group stays in path order).
+        let mut all: Vec<&'static Receiver> = by_path.into_values().collect();
+        all.sort_by_key(|r| !r.is_builtin());
         let mut by_type: HashMap<&'static str, Vec<usize>> = HashMap::new();
         let mut with_patterns = Vec::new();
         for (i, r) in all.iter().enumerate() {
@@ -138,10 +142,15 @@ impl Registry {
         })
     }
 
-    /// Every receiver, in run order.
+    /// Every receiver, in run order: the built-in ones (object sync) first.
     #[must_use]
     pub fn receivers(&self) -> &[&'static Receiver] {
         &self.all
+    }
+
+    /// The application's receivers (every one but stripe-receiver's built-ins), in run order.
+    pub fn application_receivers(&self) -> impl Iterator<Item = &'static Receiver> + '_ {
+        self.all.iter().copied().filter(|r| !r.is_builtin())
     }
 
     /// The receivers that run for `event_type`, in run order. Unknown types get the pattern
@@ -256,6 +265,34 @@ mod tests {
             vec!["app::audit", "app::charges"]
         );
         assert_eq!(paths(&reg, "transfer.paid"), vec!["app::audit"]);
+    }
+
+    static BUILTIN: Receiver = Receiver::new(
+        &["charge.*"],
+        "stripe_receiver::sync::builtin::charges",
+        "e.rs",
+        1,
+        noop,
+        no_req,
+    )
+    .builtin();
+
+    #[test]
+    fn builtins_run_first_then_the_application_in_path_order() {
+        // "app::a" sorts before "stripe_receiver::..." by path, yet the built-in runs first.
+        let reg = Registry::build([&B, &A, &BUILTIN, &STAR]).unwrap();
+        assert_eq!(
+            paths(&reg, "charge.succeeded"),
+            vec![
+                "stripe_receiver::sync::builtin::charges",
+                "app::a",
+                "app::audit",
+                "app::b"
+            ]
+        );
+        let apps: Vec<&str> = reg.application_receivers().map(Receiver::path).collect();
+        assert_eq!(apps, vec!["app::a", "app::audit", "app::b"]);
+        assert!(reg.receivers()[0].is_builtin());
     }
 
     #[test]

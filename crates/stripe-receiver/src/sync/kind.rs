@@ -1,0 +1,89 @@
+//! The declarative description of a synced object type: its table, the objects it holds, and
+//! the columns extracted from the object for queries. One [`ObjectKind`] per table drives the
+//! upsert SQL of both backends, the read API and the CLI; nothing is written per table by hand.
+
+/// How a column's value is read from the object's JSON and stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColumnType {
+    /// A string (SQLite `TEXT`, PostgreSQL `text`). An expanded object in that place (e.g.
+    /// `"customer": {"id": "cus_...", ...}`) stores its `id`; anything else stores NULL.
+    Text,
+    /// An integer (SQLite `INTEGER`, PostgreSQL `bigint`): amounts in the currency's smallest
+    /// unit, Unix timestamps in seconds, counts. Anything else stores NULL.
+    Integer,
+    /// A number with a fraction (SQLite `REAL`, PostgreSQL `double precision`), e.g. a tax
+    /// rate's `percentage`. Anything else stores NULL.
+    Float,
+    /// A boolean (SQLite `INTEGER` 0/1, PostgreSQL `boolean`). Anything else stores NULL.
+    Boolean,
+}
+
+/// One column extracted from the object.
+#[derive(Debug, Clone, Copy)]
+pub struct Column {
+    /// The column's name in the table.
+    pub name: &'static str,
+    /// Its type.
+    pub ty: ColumnType,
+    /// Where the value sits in the object, as a JSON pointer (RFC 6901): `/amount`,
+    /// `/card/brand`. Absent or null: the column is NULL.
+    pub pointer: &'static str,
+}
+
+/// A synced object type: one table `stripe_<plural>`.
+///
+/// Every table has the common columns below, then [`ObjectKind::columns`]:
+///
+/// | column | meaning |
+/// |---|---|
+/// | `id` | Stripe's id (primary key) |
+/// | `object` | the object's `object` member (`charge`; `bank_account` or `card` for external accounts) |
+/// | `account` | the event's `account` (`acct_...`) for Connect events, NULL for the platform's own |
+/// | `livemode` | the object's `livemode` (the event's when the object has none) |
+/// | `created` | the object's `created`, Unix seconds, NULL when it has none |
+/// | `metadata` | the object's `metadata` as JSON, NULL when it has none |
+/// | `data` | the whole object as last written, JSON |
+/// | `deleted`, `deleted_at` | tombstone: set by a `*.deleted` event, `deleted_at` is that event's `created` (Unix seconds) |
+/// | `event_created`, `event_id` | the event that last wrote the row: the ordering guard |
+/// | `synced_at` | when the row was last written (our clock) |
+#[derive(Debug)]
+pub struct ObjectKind {
+    /// The family's name, also the table's suffix and the CLI's `--type` value in plural
+    /// (`charges`).
+    pub name: &'static str,
+    /// The table, `stripe_<name>`.
+    pub table: &'static str,
+    /// The values of the object's `object` member this table holds (`["charge"]`;
+    /// `["bank_account", "card"]` for external accounts). The first one names the type in the
+    /// CLI (`--type charge`).
+    pub objects: &'static [&'static str],
+    /// Event families (an event type without its last segment, `charge.dispute` for
+    /// `charge.dispute.created`) whose `data.object`, when it lacks an `object` member (old
+    /// payloads), is taken to be of this type.
+    pub implied_by: &'static [&'static str],
+    /// Whether a full object of this type found inside another event's object (a price in a
+    /// subscription's items, an expanded payment method) is synced too. External accounts are
+    /// not: a `card` nested in a charge is a customer's card, not a Connect account's.
+    pub nested: bool,
+    /// The columns extracted for queries, after the common ones.
+    pub columns: &'static [Column],
+}
+
+impl ObjectKind {
+    /// Whether this table holds objects whose `object` member is `object`.
+    #[must_use]
+    pub fn holds(&self, object: &str) -> bool {
+        self.objects.contains(&object)
+    }
+
+    /// The object type name the CLI shows and accepts (`charge`, `checkout.session`).
+    #[must_use]
+    pub fn object_name(&self) -> &'static str {
+        self.objects[0]
+    }
+}
+
+/// Builds a [`Column`]; keeps the tables in [`super::kinds`] short.
+pub(crate) const fn col(name: &'static str, ty: ColumnType, pointer: &'static str) -> Column {
+    Column { name, ty, pointer }
+}

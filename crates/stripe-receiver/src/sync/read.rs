@@ -1,0 +1,284 @@
+//! The read API: synced objects by id, typed, in the webhook's transaction (`tx.charge(id)`).
+
+use chrono::{DateTime, Utc};
+use serde::de::DeserializeOwned;
+
+use super::kind::ObjectKind;
+use super::kinds;
+use super::models::{
+    Account, Charge, CheckoutSession, Coupon, Customer, Dispute, ExternalAccount, File, Invoice,
+    InvoiceItem, PaymentIntent, PaymentMethod, Payout, Plan, Price, Product, PromotionCode,
+    Refund, SetupIntent, Subscription, SubscriptionSchedule, TaxId, TaxRate, Transfer,
+};
+use crate::tx::TxConn;
+use crate::Tx;
+
+/// A typed synced object: which table holds it.
+pub trait SyncedObject: DeserializeOwned + Send + 'static {
+    /// The object type's declaration (table, columns).
+    const KIND: &'static ObjectKind;
+}
+
+/// A synced row: the typed object (`Deref`s to it, so `charge.amount` works) and what the sync
+/// knows about it.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Synced<T> {
+    /// The object, typed.
+    pub object: T,
+    /// The whole object as last written (every member, including those `T` does not name).
+    pub data: serde_json::Value,
+    /// The connected account whose event wrote it; `None` for the platform's own.
+    pub account: Option<String>,
+    /// Tombstone: a `*.deleted` event was received (a soft-deleted customer, a deleted
+    /// product...). The row keeps the last known state.
+    pub deleted: bool,
+    /// The deleting event's `created`, Unix seconds.
+    pub deleted_at: Option<i64>,
+    /// The event that last wrote the row.
+    pub event_id: String,
+    /// That event's `created`, Unix seconds.
+    pub event_created: i64,
+    /// When the row was last written (our clock).
+    pub synced_at: DateTime<Utc>,
+}
+
+impl<T> std::ops::Deref for Synced<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.object
+    }
+}
+
+/// Why a read failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    /// No row with this id (in the scope asked for): the object was never synced, or its
+    /// events went to a disabled family.
+    #[error("no synced {object} {id}")]
+    NotFound {
+        /// The object type (`charge`).
+        object: &'static str,
+        /// The id asked for.
+        id: String,
+    },
+    /// The stored object does not deserialize into the typed struct (a field of an unexpected
+    /// JSON type); [`Objects::find_json`] still reads it.
+    #[error("synced {object} {id} does not deserialize: {source}")]
+    Decode {
+        /// The object type.
+        object: &'static str,
+        /// The id.
+        id: String,
+        /// The serde error.
+        #[source]
+        source: serde_json::Error,
+    },
+    /// The database error.
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+/// Which account's rows a read may return.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Scope {
+    /// Any (Stripe ids are unique across accounts).
+    Any,
+    /// The platform's own (no `account`).
+    Platform,
+    /// One connected account's.
+    Account(String),
+}
+
+/// A reader of synced objects in the webhook's transaction, optionally scoped to an account:
+/// `tx.objects().account("acct_1").find::<Charge>("ch_1")`.
+pub struct Objects<'t, 'c> {
+    tx: &'t mut Tx<'c>,
+    scope: Scope,
+}
+
+/// A row as both backends return it (PostgreSQL casts `data` to text).
+#[derive(sqlx::FromRow)]
+struct Row {
+    data: String,
+    account: Option<String>,
+    deleted: bool,
+    deleted_at: Option<i64>,
+    event_id: String,
+    event_created: i64,
+    synced_at: DateTime<Utc>,
+}
+
+impl<'c> Tx<'c> {
+    /// A reader of synced objects, unscoped (see [`Objects::account`]).
+    pub fn objects(&mut self) -> Objects<'_, 'c> {
+        Objects {
+            tx: self,
+            scope: Scope::Any,
+        }
+    }
+}
+
+impl Objects<'_, '_> {
+    /// Only rows written by events of the connected account `account` (`acct_...`).
+    #[must_use]
+    pub fn account(mut self, account: &str) -> Self {
+        self.scope = Scope::Account(account.to_owned());
+        self
+    }
+
+    /// Only the platform's own rows (events without `account`).
+    #[must_use]
+    pub fn platform(mut self) -> Self {
+        self.scope = Scope::Platform;
+        self
+    }
+
+    /// The synced object `id`, tombstones included (check [`Synced::deleted`]).
+    ///
+    /// # Errors
+    /// [`ReadError::NotFound`] when there is no such row in scope, [`ReadError::Decode`],
+    /// [`ReadError::Database`].
+    pub async fn get<T: SyncedObject>(self, id: &str) -> Result<Synced<T>, ReadError> {
+        self.find(id).await?.ok_or_else(|| ReadError::NotFound {
+            object: T::KIND.object_name(),
+            id: id.to_owned(),
+        })
+    }
+
+    /// Like [`Objects::get`], with `None` for a missing row.
+    ///
+    /// # Errors
+    /// [`ReadError::Decode`], [`ReadError::Database`].
+    pub async fn find<T: SyncedObject>(self, id: &str) -> Result<Option<Synced<T>>, ReadError> {
+        let Some(row) = self.find_json(T::KIND, id).await? else {
+            return Ok(None);
+        };
+        let object =
+            serde_json::from_value(row.data.clone()).map_err(|source| ReadError::Decode {
+                object: T::KIND.object_name(),
+                id: id.to_owned(),
+                source,
+            })?;
+        Ok(Some(Synced {
+            object,
+            data: row.data,
+            account: row.account,
+            deleted: row.deleted,
+            deleted_at: row.deleted_at,
+            event_id: row.event_id,
+            event_created: row.event_created,
+            synced_at: row.synced_at,
+        }))
+    }
+
+    /// The row `id` of `kind`'s table, untyped (`object` is the stored JSON).
+    ///
+    /// # Errors
+    /// [`ReadError::Database`].
+    pub async fn find_json(
+        self,
+        kind: &'static ObjectKind,
+        id: &str,
+    ) -> Result<Option<Synced<serde_json::Value>>, ReadError> {
+        let (scope_sql, scoped_account) = match &self.scope {
+            Scope::Any => ("", None),
+            Scope::Platform => (" AND account IS NULL", None),
+            Scope::Account(account) => (" AND account = ", Some(account.as_str())),
+        };
+        let table = kind.table;
+        let row: Option<Row> = match self.tx.conn_mut() {
+            TxConn::Sqlite(conn) => {
+                let sql = format!(
+                    "SELECT data, account, deleted, deleted_at, event_id, event_created, synced_at \
+                     FROM {table} WHERE id = ?1{scope_sql}{}",
+                    if scoped_account.is_some() { "?2" } else { "" }
+                );
+                let mut query = sqlx::query_as(&sql).bind(id);
+                if let Some(account) = scoped_account {
+                    query = query.bind(account);
+                }
+                query.fetch_optional(&mut **conn).await?
+            }
+            TxConn::Postgres(conn) => {
+                let sql = format!(
+                    "SELECT data::text AS data, account, deleted, deleted_at, event_id, \
+                     event_created, synced_at FROM {table} WHERE id = $1{scope_sql}{}",
+                    if scoped_account.is_some() { "$2" } else { "" }
+                );
+                let mut query = sqlx::query_as(&sql).bind(id);
+                if let Some(account) = scoped_account {
+                    query = query.bind(account);
+                }
+                query.fetch_optional(&mut **conn).await?
+            }
+        };
+        Ok(row.map(|row| {
+            let data = serde_json::from_str(&row.data)
+                .unwrap_or(serde_json::Value::String(row.data));
+            Synced {
+                object: data.clone(),
+                data,
+                account: row.account,
+                deleted: row.deleted,
+                deleted_at: row.deleted_at,
+                event_id: row.event_id,
+                event_created: row.event_created,
+                synced_at: row.synced_at,
+            }
+        }))
+    }
+}
+
+/// Declares each typed object's table and its `Tx` shorthand (`tx.charge(id)`).
+macro_rules! typed_objects {
+    ($($method:ident => $ty:ident, $kind:ident;)+) => {
+        $(
+            impl SyncedObject for $ty {
+                const KIND: &'static ObjectKind = &kinds::$kind;
+            }
+        )+
+
+        impl Tx<'_> {
+            $(
+                #[doc = concat!(
+                    "The synced [`", stringify!($ty), "`] with this `id`, in any account, ",
+                    "tombstones included. ",
+                    "Same as `tx.objects().get::<", stringify!($ty), ">(id)`.\n\n",
+                    "# Errors\n[`ReadError::NotFound`] when it was never synced, ",
+                    "[`ReadError::Decode`], [`ReadError::Database`]."
+                )]
+                pub async fn $method(&mut self, id: &str) -> Result<Synced<$ty>, ReadError> {
+                    self.objects().get::<$ty>(id).await
+                }
+            )+
+        }
+    };
+}
+
+typed_objects! {
+    customer => Customer, CUSTOMERS;
+    charge => Charge, CHARGES;
+    refund => Refund, REFUNDS;
+    dispute => Dispute, DISPUTES;
+    payment_method => PaymentMethod, PAYMENT_METHODS;
+    payment_intent => PaymentIntent, PAYMENT_INTENTS;
+    setup_intent => SetupIntent, SETUP_INTENTS;
+    subscription => Subscription, SUBSCRIPTIONS;
+    subscription_schedule => SubscriptionSchedule, SUBSCRIPTION_SCHEDULES;
+    invoice => Invoice, INVOICES;
+    invoice_item => InvoiceItem, INVOICE_ITEMS;
+    product => Product, PRODUCTS;
+    price => Price, PRICES;
+    plan => Plan, PLANS;
+    coupon => Coupon, COUPONS;
+    promotion_code => PromotionCode, PROMOTION_CODES;
+    tax_rate => TaxRate, TAX_RATES;
+    tax_id => TaxId, TAX_IDS;
+    checkout_session => CheckoutSession, CHECKOUT_SESSIONS;
+    account => Account, ACCOUNTS;
+    external_account => ExternalAccount, EXTERNAL_ACCOUNTS;
+    payout => Payout, PAYOUTS;
+    transfer => Transfer, TRANSFERS;
+    file => File, FILES;
+}

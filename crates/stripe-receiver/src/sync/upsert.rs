@@ -1,0 +1,159 @@
+//! The guarded writes of a [`Snapshot`], one statement each, generated from its
+//! [`ObjectKind`](super::kind::ObjectKind) for either backend.
+//!
+//! The ordering guard is part of the statement (`INSERT ... ON CONFLICT (id) DO UPDATE ...
+//! WHERE guard`), so it holds under concurrency too: on PostgreSQL a concurrent writer of the
+//! same id waits on the row and then evaluates the guard against the committed version.
+//!
+//! - Upsert: applies when the row is absent, or is not a tombstone and the stored
+//!   `(event_created, event_id)` is less than or equal to the incoming one (compared as a pair:
+//!   `created` first, then the event id byte-wise). Equal pairs are the same event: rewriting
+//!   it is idempotent, which is what a re-sync needs.
+//! - Tombstone: a full payload is first upserted as above, then the row is marked deleted
+//!   (inserted as a tombstone if absent). Marking applies to any row not yet deleted, whatever
+//!   its guard, since deletion is final; the guard columns keep the greater pair.
+
+use chrono::Utc;
+
+use super::plan::Write;
+use super::snapshot::{ColumnValue, Snapshot};
+use crate::db::Backend;
+use crate::store::format_time;
+use crate::tx::TxConn;
+use crate::Tx;
+
+/// Writes one snapshot. Returns whether a row changed.
+///
+/// # Errors
+/// The database error.
+pub(crate) async fn write(tx: &mut Tx<'_>, s: &Snapshot, write: Write) -> Result<bool, sqlx::Error> {
+    let backend = tx.backend();
+    match write {
+        Write::Upsert => execute(tx, s, &upsert_sql(s, backend), false, None).await,
+        Write::Tombstone { deleted_at, stub } => {
+            let mut changed = false;
+            if !stub {
+                changed |= execute(tx, s, &upsert_sql(s, backend), false, None).await?;
+            }
+            changed |= execute(tx, s, &tombstone_sql(s, backend), true, Some(deleted_at)).await?;
+            Ok(changed)
+        }
+    }
+}
+
+/// The column list, in bind order.
+fn columns(s: &Snapshot) -> Vec<&'static str> {
+    let mut columns = vec!["id", "object", "account", "livemode", "created", "metadata"];
+    columns.extend(s.kind.columns.iter().map(|c| c.name));
+    columns.extend(["data", "deleted", "deleted_at", "event_created", "event_id", "synced_at"]);
+    columns
+}
+
+fn values_clause(s: &Snapshot, backend: Backend) -> String {
+    columns(s)
+        .iter()
+        .enumerate()
+        .map(|(i, column)| {
+            let n = i + 1;
+            match backend {
+                Backend::Sqlite => format!("?{n}"),
+                _ if matches!(*column, "metadata" | "data") => format!("${n}::jsonb"),
+                _ => format!("${n}"),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn false_literal(backend: Backend) -> &'static str {
+    if backend == Backend::Sqlite {
+        "0"
+    } else {
+        "FALSE"
+    }
+}
+
+fn upsert_sql(s: &Snapshot, backend: Backend) -> String {
+    let table = s.kind.table;
+    let all = columns(s);
+    let set: Vec<String> = all
+        .iter()
+        .filter(|c| !matches!(**c, "id" | "deleted" | "deleted_at"))
+        .map(|c| format!("{c} = excluded.{c}"))
+        .collect();
+    format!(
+        "INSERT INTO {table} ({columns}) VALUES ({values}) \
+         ON CONFLICT (id) DO UPDATE SET {set} \
+         WHERE {table}.deleted = {no} \
+         AND (excluded.event_created, excluded.event_id) >= ({table}.event_created, {table}.event_id)",
+        columns = all.join(", "),
+        values = values_clause(s, backend),
+        set = set.join(", "),
+        no = false_literal(backend),
+    )
+}
+
+fn tombstone_sql(s: &Snapshot, backend: Backend) -> String {
+    let table = s.kind.table;
+    let newer =
+        format!("(excluded.event_created, excluded.event_id) > ({table}.event_created, {table}.event_id)");
+    let yes = if backend == Backend::Sqlite { "1" } else { "TRUE" };
+    format!(
+        "INSERT INTO {table} ({columns}) VALUES ({values}) \
+         ON CONFLICT (id) DO UPDATE SET deleted = {yes}, deleted_at = excluded.deleted_at, \
+         event_created = CASE WHEN {newer} THEN excluded.event_created ELSE {table}.event_created END, \
+         event_id = CASE WHEN {newer} THEN excluded.event_id ELSE {table}.event_id END, \
+         synced_at = excluded.synced_at \
+         WHERE {table}.deleted = {no}",
+        columns = columns(s).join(", "),
+        values = values_clause(s, backend),
+        no = false_literal(backend),
+    )
+}
+
+/// Binds the snapshot in [`columns`] order and runs `sql`.
+async fn execute(
+    tx: &mut Tx<'_>,
+    s: &Snapshot,
+    sql: &str,
+    deleted: bool,
+    deleted_at: Option<i64>,
+) -> Result<bool, sqlx::Error> {
+    macro_rules! bind_all {
+        ($query:expr, $synced_at:expr) => {{
+            let mut q = $query
+                .bind(&s.id)
+                .bind(&s.object)
+                .bind(&s.account)
+                .bind(s.livemode)
+                .bind(s.created)
+                .bind(&s.metadata);
+            for value in &s.values {
+                q = match value {
+                    ColumnValue::Text(v) => q.bind(v.clone()),
+                    ColumnValue::Integer(v) => q.bind(*v),
+                    ColumnValue::Float(v) => q.bind(*v),
+                    ColumnValue::Boolean(v) => q.bind(*v),
+                };
+            }
+            q.bind(&s.data)
+                .bind(deleted)
+                .bind(deleted_at)
+                .bind(s.event_created)
+                .bind(&s.event_id)
+                .bind($synced_at)
+        }};
+    }
+    let now = Utc::now();
+    let affected = match tx.conn_mut() {
+        TxConn::Sqlite(conn) => bind_all!(sqlx::query(sql), format_time(now))
+            .execute(&mut **conn)
+            .await?
+            .rows_affected(),
+        TxConn::Postgres(conn) => bind_all!(sqlx::query(sql), now)
+            .execute(&mut **conn)
+            .await?
+            .rows_affected(),
+    };
+    Ok(affected > 0)
+}
