@@ -79,6 +79,10 @@ mod catalog;
 mod errors;
 mod event_name;
 mod expand;
+mod hook_args;
+mod hook_expand;
+mod hook_fn;
+mod job;
 mod known_type;
 mod lifetimes;
 mod signature;
@@ -166,4 +170,66 @@ use proc_macro::TokenStream;
 #[proc_macro_attribute]
 pub fn stripe_receiver(attr: TokenStream, item: TokenStream) -> TokenStream {
     expand::receiver(attr.into(), item.into()).into()
+}
+
+/// Registers a fn as the runner of one kind of job of the transactional outbox.
+///
+/// ```rust,ignore
+/// use stripe_receiver::prelude::*;
+///
+/// #[stripe_job("send_receipt")]
+/// async fn send_receipt(job: &Job, Payload(receipt): Payload<Receipt>) -> Result<(), BoxError> {
+///     mailer().send(&receipt, job.id).await?; // job.id: the idempotency key
+///     Ok(())
+/// }
+/// ```
+///
+/// A receiver enqueues the job in the webhook's transaction with
+/// `tx.enqueue_job("send_receipt", &receipt)`; a worker runs it after the commit, at least once,
+/// retrying with exponential backoff. Syntax: `#[stripe_job("name", crate = "path")]`, the name a
+/// string of lowercase ASCII letters, digits, `_`, `-` and `.`. The fn is free, `async` or not,
+/// not generic; its arguments implement the runtime's `JobArg` (`&Job`, `Payload<T>` for a
+/// `T: DeserializeOwned`, `State<T>`), in any order; it returns `()` or `Result<(), E>` with
+/// `E: Into<BoxError>`.
+#[proc_macro_attribute]
+pub fn stripe_job(attr: TokenStream, item: TokenStream) -> TokenStream {
+    job::job(attr.into(), item.into()).into()
+}
+
+/// Registers a fn as a lifecycle hook of the webhook pipeline (dj-stripe's webhook signals).
+///
+/// ```rust,ignore
+/// use stripe_receiver::prelude::*;
+/// use stripe_receiver::hooks::ProcessingError;
+///
+/// #[stripe_hook(webhook_post_process)]
+/// async fn audit(event: &Event, tx: &mut Tx<'_>) -> Result<(), BoxError> {
+///     // inside the webhook's transaction: commits or rolls back with the event
+///     Ok(())
+/// }
+///
+/// #[stripe_hook("webhook_processing_error")]
+/// fn count_failure(error: &ProcessingError) {
+///     eprintln!("{error}");
+/// }
+/// ```
+///
+/// # Syntax
+///
+/// `#[stripe_hook(name, crate = "path")]`: `name` is one of `webhook_pre_validate`,
+/// `webhook_post_validate`, `webhook_pre_process`, `webhook_post_process`,
+/// `webhook_processing_error`, as an identifier or a string literal; an unknown name is an error
+/// at that token, with the closest names. `crate = "path"` is as for `#[stripe_receiver]`.
+///
+/// # The fn
+///
+/// A free fn, `async` or not, without type or const parameters. Each argument's type must
+/// implement the runtime's `HookArg` for the hook named (which arguments each hook gets is in
+/// the docs of `stripe_receiver::hooks::HookArg`): an argument the hook does not get is a
+/// compiler error at that argument, naming the hook. It returns `()` or `Result<(), E>` with
+/// `E: Into<BoxError>`; the future of an `async fn` must be `Send`. Several fns may be
+/// registered for one hook; they run in the order of their paths.
+#[proc_macro_attribute]
+pub fn stripe_hook(attr: TokenStream, item: TokenStream) -> TokenStream {
+    hook_expand::hook(attr.into(), item.into()).into()
 }

@@ -5,6 +5,8 @@ use std::time::Duration;
 
 use clap::Args;
 
+use crate::api_key::ApiKey;
+
 /// Default `DATABASE_URL`: a SQLite file in the working directory, created if missing.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://stripe-receiver.db";
 /// Default listen address.
@@ -53,6 +55,64 @@ pub struct Config {
     )]
     pub processing_timeout_secs: u64,
 
+    /// Whether `serve` runs a job worker (the outbox). `stripe-receiver jobs work` runs one in a
+    /// process of its own.
+    #[arg(long, env = "STRIPE_RECEIVER_JOBS_WORKER", default_value_t = true, action = clap::ArgAction::Set, global = true)]
+    pub jobs_worker: bool,
+
+    /// Attempts a job gets before it is dead (kept, listed by `jobs list --dead`).
+    #[arg(
+        long,
+        env = "STRIPE_RECEIVER_JOB_MAX_ATTEMPTS",
+        default_value_t = 8,
+        global = true
+    )]
+    pub job_max_attempts: u32,
+
+    /// Wait before a job's first retry, milliseconds; doubles with each further retry, capped
+    /// at one hour.
+    #[arg(
+        long,
+        env = "STRIPE_RECEIVER_JOB_BACKOFF_MS",
+        default_value_t = 2000,
+        global = true
+    )]
+    pub job_backoff_ms: u64,
+
+    /// A running attempt's lease, seconds: an attempt not finished by then (a crashed worker)
+    /// is taken again, and the job fn is cancelled at that time.
+    #[arg(
+        long,
+        env = "STRIPE_RECEIVER_JOB_LEASE_SECS",
+        default_value_t = 300,
+        global = true
+    )]
+    pub job_lease_secs: u64,
+
+    /// How often an idle worker looks for due jobs, milliseconds (a webhook that enqueues jobs
+    /// wakes the worker of its own process at once).
+    #[arg(
+        long,
+        env = "STRIPE_RECEIVER_JOB_POLL_MS",
+        default_value_t = 1000,
+        global = true
+    )]
+    pub job_poll_ms: u64,
+
+    /// Serve Prometheus metrics at `GET /metrics` on the webhook router (off by default).
+    #[arg(long, env = "STRIPE_RECEIVER_METRICS", default_value_t = false, action = clap::ArgAction::Set, global = true)]
+    pub metrics: bool,
+
+    /// Stripe API secret key for test mode (`sk_test_...` or `rk_test_...`), handed to
+    /// lifecycle hooks of test-mode endpoints. Never printed (help and `Debug` included).
+    #[arg(long, env = "STRIPE_TEST_SECRET_KEY", value_parser = ApiKey::parse_test, hide_env_values = true, global = true)]
+    pub stripe_test_secret_key: Option<ApiKey>,
+
+    /// Stripe API secret key for live mode (`sk_live_...` or `rk_live_...`), handed to
+    /// lifecycle hooks of live-mode endpoints. Never printed (help and `Debug` included).
+    #[arg(long, env = "STRIPE_LIVE_SECRET_KEY", value_parser = ApiKey::parse_live, hide_env_values = true, global = true)]
+    pub stripe_live_secret_key: Option<ApiKey>,
+
     /// PostgreSQL: size of the connection pool (webhooks processed at once).
     #[arg(
         long,
@@ -81,6 +141,17 @@ impl Config {
     #[must_use]
     pub fn db_timeout(&self) -> Duration {
         Duration::from_secs(self.db_timeout_secs)
+    }
+
+    /// The API key of a mode: [`Config::stripe_live_secret_key`] when `livemode`, else
+    /// [`Config::stripe_test_secret_key`].
+    #[must_use]
+    pub fn api_key(&self, livemode: bool) -> Option<&ApiKey> {
+        if livemode {
+            self.stripe_live_secret_key.as_ref()
+        } else {
+            self.stripe_test_secret_key.as_ref()
+        }
     }
 
     /// The base URL local endpoints get by default: `http://<listen>`.

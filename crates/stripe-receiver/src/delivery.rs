@@ -79,4 +79,7 @@ pub struct Delivery {
     pub error: Option<String>,
     /// Failure details: the receiver's path and message, the panic text.
     pub error_detail: Option<String>,
+    /// After-commit actions that failed after the event committed (one line per action:
+    /// `receiver::path: error`). Recorded after the response; the answer stays 200.
+    pub after_commit_error: Option<String>,
 }

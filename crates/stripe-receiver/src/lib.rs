@@ -40,14 +40,20 @@
 //! ## Processing
 //! See the module docs of the processing pipeline in the README ("Processing contract").
 
+mod after_commit;
+mod api_key;
 pub mod cli;
 pub mod config;
 pub mod coverage;
 pub mod db;
 pub mod delivery;
+mod effects;
 pub mod endpoint;
 mod event;
+pub mod hooks;
 mod http;
+pub mod jobs;
+pub mod metrics;
 mod process;
 mod receiver;
 pub mod registry;
@@ -60,8 +66,12 @@ pub mod store;
 pub mod sync;
 mod tx;
 
+pub use api_key::{ApiKey, ApiKeyError};
 pub use config::Config;
 pub use event::{Event, EventData, EventError, EventRequest};
+/// The Prometheus client this crate exports its metrics with ([`metrics::Metrics::registry`]),
+/// to register an application's own metrics in the same registry.
+pub use prometheus;
 pub use receiver::{
     BoxError, ExtractError, IntoReceiverResult, Receiver, ReceiverArg, Requirements,
 };
@@ -151,15 +161,51 @@ pub use tx::{Tx, WrongBackend};
 /// ```
 pub use stripe_receiver_macros::stripe_receiver;
 
+/// Registers a fn as the runner of one kind of outbox job; see [`jobs`] and
+/// [`Tx::enqueue_job`].
+pub use stripe_receiver_macros::stripe_job;
+
+/// Registers a fn as a lifecycle hook: one of `webhook_pre_validate`, `webhook_post_validate`,
+/// `webhook_pre_process`, `webhook_post_process`, `webhook_processing_error` (see [`hooks`] and
+/// the README, "Lifecycle hooks").
+///
+/// ```
+/// use stripe_receiver::prelude::*;
+/// use stripe_receiver::hooks::{ProcessingError, WebhookDelivery};
+///
+/// #[stripe_hook(webhook_processing_error)]
+/// fn log_failure(delivery: &WebhookDelivery<'_>, error: &ProcessingError) {
+///     eprintln!("delivery {} failed: {error}", delivery.id());
+/// }
+///
+/// #[stripe_hook("webhook_post_process")]
+/// async fn audit(event: &Event, tx: &mut Tx<'_>) -> Result<(), BoxError> {
+///     // runs inside the webhook's transaction, after every receiver succeeded
+///     # let _ = (event, tx);
+///     Ok(())
+/// }
+/// # fn main() {
+/// #     let hooks = stripe_receiver::hooks::HookRegistry::from_inventory().unwrap();
+/// #     let kinds: Vec<_> = hooks.all().map(|h| h.kind().as_str()).collect();
+/// #     assert_eq!(kinds, ["webhook_post_process", "webhook_processing_error"]);
+/// # }
+/// ```
+pub use stripe_receiver_macros::stripe_hook;
+
 /// What a file of receivers needs: `use stripe_receiver::prelude::*;`.
 pub mod prelude {
-    pub use crate::{stripe_receiver, BoxError, Event, State, Tx};
+    pub use crate::jobs::{Job, Payload};
+    pub use crate::{stripe_hook, stripe_job, stripe_receiver, BoxError, Event, State, Tx};
 }
 
 /// Items the macro's expansion refers to. Not a public API: names and shapes may change in any
 /// release.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::hooks::{
+        kinds as hook_kinds, Hook, HookArg, HookMarker, HookParts, HookResult, IntoHookResult,
+    };
+    pub use crate::jobs::{JobArg, JobKind, JobParts};
     pub use crate::receiver::{
         BoxFuture, IntoReceiverResult, Parts, Receiver, ReceiverArg, ReceiverResult, Requirements,
     };

@@ -33,11 +33,15 @@ use uuid::Uuid;
 
 use crate::db::Db;
 use crate::delivery::{Delivery, Outcome};
+use crate::effects::Effects;
 use crate::endpoint::{Endpoint, ValidationMode};
+use crate::hooks::run::{run_hooks, HookFault, HookInput};
+use crate::hooks::{HookKind, ProcessingError, Validation};
 use crate::receiver::{Parts, Receiver};
 use crate::runtime::Inner;
 use crate::signature::{self, SignatureError};
 use crate::store::{deliveries, events};
+use crate::tx::TxConn;
 use crate::{Event, EventError, Tx};
 
 /// A request that reached a known, enabled endpoint, with its body read.
@@ -70,6 +74,9 @@ pub(crate) struct Reply {
     /// The receiver that failed (never its message: that stays in the delivery log).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub failed_receiver: Option<&'static str>,
+    /// The lifecycle hook function that failed (path only, as for receivers).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failed_hook: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<&'static str>,
 }
@@ -129,6 +136,22 @@ fn validate(endpoint: &Endpoint, signature: Option<&str>, body: &[u8], now: i64)
     }
 }
 
+impl Verdict {
+    /// What `webhook_post_validate` is told.
+    fn validation(&self) -> Validation {
+        match self {
+            Self::Valid(_) => Validation {
+                valid: true,
+                failure: None,
+            },
+            Self::Invalid { class, .. } | Self::Misconfigured { class, .. } => Validation {
+                valid: false,
+                failure: Some(class),
+            },
+        }
+    }
+}
+
 fn invalid_signature(e: SignatureError) -> Verdict {
     Verdict::Invalid {
         class: e.class(),
@@ -137,7 +160,19 @@ fn invalid_signature(e: SignatureError) -> Verdict {
 }
 
 /// Processes one delivery end to end and says what to answer. Never panics on input.
-pub(crate) async fn process(rt: &Inner, incoming: Incoming) -> Reply {
+pub(crate) async fn process(rt_arc: &std::sync::Arc<Inner>, incoming: Incoming) -> Reply {
+    let rt: &Inner = rt_arc;
+    let pre_validate = run_hooks(
+        rt,
+        HookKind::PreValidate,
+        &incoming,
+        HookInput::default(),
+        None,
+        hook_deadline(rt),
+    );
+    if let Err(fault) = pre_validate.await {
+        return hook_aborted(rt, &incoming, fault, false, None).await;
+    }
     let now = rt.clock.now_unix();
     let verdict = validate(
         &incoming.endpoint,
@@ -145,6 +180,29 @@ pub(crate) async fn process(rt: &Inner, incoming: Incoming) -> Reply {
         &incoming.body,
         now,
     );
+    let validation = verdict.validation();
+    if let (Some(metrics), Some(class)) = (&rt.metrics, validation.failure) {
+        metrics.validation_failure(class);
+    }
+    let post_validate = HookInput {
+        validation: Some(validation),
+        ..HookInput::default()
+    };
+    let post_validate = run_hooks(
+        rt,
+        HookKind::PostValidate,
+        &incoming,
+        post_validate,
+        None,
+        hook_deadline(rt),
+    );
+    if let Err(fault) = post_validate.await {
+        let event = match &verdict {
+            Verdict::Valid(event) => Some(event),
+            _ => None,
+        };
+        return hook_aborted(rt, &incoming, fault, validation.valid, event).await;
+    }
     let event = match verdict {
         Verdict::Valid(event) => event,
         Verdict::Invalid { class, detail } => {
@@ -156,8 +214,18 @@ pub(crate) async fn process(rt: &Inner, incoming: Incoming) -> Reply {
         Verdict::Misconfigured { class, detail } => {
             tracing::error!(class, %detail, endpoint = %incoming.endpoint.uuid, "endpoint cannot validate deliveries");
             let record = incoming.delivery(false, Outcome::Failed, None, None);
-            let record = with_error(record, class, detail);
-            return record_alone(&rt.db, &record, 500, Some(class)).await;
+            let record = with_error(record, class, detail.clone());
+            let reply = record_alone(&rt.db, &record, 500, Some(class)).await;
+            let error = ProcessingError {
+                class,
+                path: None,
+                message: detail,
+                status: reply.status,
+                event_id: None,
+                event_type: None,
+            };
+            fire_processing_error(rt, &incoming, None, error).await;
+            return reply;
         }
     };
     let span = tracing::Span::current();
@@ -169,6 +237,9 @@ pub(crate) async fn process(rt: &Inner, incoming: Incoming) -> Reply {
     match result {
         Ok(applied) => {
             span.record("outcome", applied.outcome.as_str());
+            if let Some(effects) = applied.effects {
+                crate::after_commit::start(rt_arc, incoming.delivery_id, effects);
+            }
             Reply {
                 status: 200,
                 delivery: Some(incoming.delivery_id),
@@ -177,6 +248,7 @@ pub(crate) async fn process(rt: &Inner, incoming: Incoming) -> Reply {
                 event_type: Some(event.type_),
                 receivers: applied.receivers,
                 failed_receiver: None,
+                failed_hook: None,
                 error: None,
             }
         }
@@ -184,7 +256,21 @@ pub(crate) async fn process(rt: &Inner, incoming: Incoming) -> Reply {
             let transient = failure
                 .sqlstate()
                 .is_some_and(|c| SERIALIZATION_FAILURES.contains(&c));
+            let failed_hook = match &failure {
+                Failure::Hook(fault) => Some(fault.path),
+                _ => None,
+            };
             let (status, class, detail, failed_receiver) = match failure {
+                Failure::Hook(fault) => {
+                    // Logged where it failed (hooks::run).
+                    let (status, class) = if transient {
+                        (503, "serialization_failure")
+                    } else {
+                        (500, fault.class())
+                    };
+                    let detail = format!("event {}: {}", event.id, fault.detail());
+                    (status, class, detail, None)
+                }
                 Failure::Receiver { path, error } => {
                     let message = error_chain(&*error);
                     tracing::error!(receiver = path, error = %message, "receiver failed; the webhook is rolled back");
@@ -223,6 +309,15 @@ pub(crate) async fn process(rt: &Inner, incoming: Incoming) -> Reply {
                     // and fail the same way. Stripe retries; the retry is recorded.
                     tracing::error!(error = %e, "database unavailable; nothing was written");
                     tracing::Span::current().record("outcome", "unavailable");
+                    let error = ProcessingError {
+                        class: "database_unavailable",
+                        path: None,
+                        message: format!("event {}: {e}", event.id),
+                        status: 503,
+                        event_id: Some(event.id.clone()),
+                        event_type: Some(event.type_.clone()),
+                    };
+                    fire_processing_error(rt, &incoming, Some(&event), error).await;
                     return Reply {
                         status: 503,
                         delivery: None,
@@ -231,6 +326,7 @@ pub(crate) async fn process(rt: &Inner, incoming: Incoming) -> Reply {
                         event_type: Some(event.type_),
                         receivers: Vec::new(),
                         failed_receiver: None,
+                        failed_hook: None,
                         error: Some("database_unavailable"),
                     };
                 }
@@ -245,11 +341,21 @@ pub(crate) async fn process(rt: &Inner, incoming: Incoming) -> Reply {
                 }
             };
             let record = incoming.delivery(true, Outcome::Failed, None, Some(event.type_.clone()));
-            let record = with_error(record, class, detail);
+            let record = with_error(record, class, detail.clone());
             let mut reply = record_alone(&rt.db, &record, status, Some(class)).await;
+            let error = ProcessingError {
+                class,
+                path: failed_receiver.or(failed_hook),
+                message: detail,
+                status: reply.status,
+                event_id: Some(event.id.clone()),
+                event_type: Some(event.type_.clone()),
+            };
+            fire_processing_error(rt, &incoming, Some(&event), error).await;
             reply.event = Some(event.id);
             reply.event_type = Some(event.type_);
             reply.failed_receiver = failed_receiver;
+            reply.failed_hook = failed_hook;
             reply
         }
     }
@@ -306,16 +412,18 @@ async fn in_transaction<DB>(
 ) -> Result<Applied, Failure>
 where
     DB: sqlx::Database,
-    for<'c> &'c mut DB::Connection: Into<Tx<'c>>,
+    for<'c> &'c mut DB::Connection: Into<TxConn<'c>>,
 {
     let mut txn = pool.begin().await?;
+    let mut effects = Effects::new(rt.jobs_handle(), &event.id);
     let applied = {
-        let mut tx: Tx<'_> = (&mut *txn).into();
-        apply(rt, &mut tx, incoming, event).await
+        let mut tx = Tx::new((&mut *txn).into(), &mut effects);
+        apply_hooked(rt, &mut tx, incoming, event).await
     };
     match applied {
-        Ok(applied) => {
+        Ok(mut applied) => {
             txn.commit().await?;
+            applied.effects = Some(effects);
             Ok(applied)
         }
         Err(failure) => {
@@ -343,6 +451,8 @@ pub(crate) enum Failure {
         limit_secs: u64,
     },
     Database(sqlx::Error),
+    /// A `webhook_pre_process` or `webhook_post_process` hook function failed.
+    Hook(HookFault),
 }
 
 impl Failure {
@@ -351,7 +461,12 @@ impl Failure {
     fn sqlstate(&self) -> Option<&str> {
         match self {
             Self::Database(e) => sqlstate_of(e),
-            Self::Receiver { error, .. } => {
+            Self::Receiver { .. } | Self::Hook(_) => {
+                let error = match self {
+                    Self::Receiver { error, .. } => error,
+                    Self::Hook(fault) => fault.error()?,
+                    _ => return None,
+                };
                 let mut current: Option<&(dyn std::error::Error + 'static)> = Some(&**error);
                 while let Some(e) = current {
                     if let Some(code) = e.downcast_ref::<sqlx::Error>().and_then(sqlstate_of) {
@@ -368,7 +483,7 @@ impl Failure {
     fn is_retryable(&self) -> bool {
         match self.sqlstate() {
             Some(code) if SERIALIZATION_FAILURES.contains(&code) => true,
-            Some(UNIQUE_VIOLATION) => matches!(self, Self::Receiver { .. }),
+            Some(UNIQUE_VIOLATION) => matches!(self, Self::Receiver { .. } | Self::Hook(_)),
             _ => false,
         }
     }
@@ -394,6 +509,8 @@ impl From<sqlx::Error> for Failure {
 pub(crate) struct Applied {
     pub outcome: Outcome,
     pub receivers: Vec<&'static str>,
+    /// What the committed transaction left to do (filled in after the commit).
+    pub effects: Option<Effects>,
 }
 
 /// Stores the event and runs its receivers inside `tx`, then writes the delivery row there too.
@@ -403,6 +520,7 @@ pub(crate) async fn apply(
     tx: &mut Tx<'_>,
     incoming: &Incoming,
     event: &Event,
+    deadline: tokio::time::Instant,
 ) -> Result<Applied, Failure> {
     let data_json = serde_json::to_string(&event.data).expect("a parsed JSON value serializes");
     let body_hash = hex::encode(Sha256::digest(&incoming.body));
@@ -451,17 +569,22 @@ pub(crate) async fn apply(
         return Ok(Applied {
             outcome: Outcome::Skipped,
             receivers: Vec::new(),
+            effects: None,
         });
     }
     let mut ran = Vec::new();
-    let deadline =
-        tokio::time::Instant::now() + Duration::from_secs(rt.config.processing_timeout_secs);
     for receiver in rt.registry.receivers_for(&event.type_) {
         tokio::time::timeout_at(deadline, run_receiver(rt, receiver, tx, event))
             .await
-            .map_err(|_| Failure::Timeout {
-                path: receiver.path(),
-                limit_secs: rt.config.processing_timeout_secs,
+            .map_err(|_| {
+                if let Some(metrics) = &rt.metrics {
+                    let elapsed = Duration::from_secs(rt.config.processing_timeout_secs);
+                    metrics.receiver(receiver.path(), elapsed, Some("receiver_timeout"));
+                }
+                Failure::Timeout {
+                    path: receiver.path(),
+                    limit_secs: rt.config.processing_timeout_secs,
+                }
             })??;
         ran.push(receiver.path());
     }
@@ -475,7 +598,119 @@ pub(crate) async fn apply(
     Ok(Applied {
         outcome: Outcome::Processed,
         receivers: ran,
+        effects: None,
     })
+}
+
+/// The transaction of one attempt, with its hooks: `webhook_pre_process`, then [`apply`] (event
+/// row, receivers, delivery row), then `webhook_post_process` with the outcome — all inside
+/// `tx` and within one processing timeout. A failing hook fails the attempt (rollback).
+async fn apply_hooked(
+    rt: &Inner,
+    tx: &mut Tx<'_>,
+    incoming: &Incoming,
+    event: &Event,
+) -> Result<Applied, Failure> {
+    let deadline = hook_deadline(rt);
+    let pre_process = HookInput {
+        event: Some(event),
+        ..HookInput::default()
+    };
+    run_hooks(
+        rt,
+        HookKind::PreProcess,
+        incoming,
+        pre_process,
+        Some(&mut *tx),
+        deadline,
+    )
+    .await
+    .map_err(Failure::Hook)?;
+    let applied = apply(rt, tx, incoming, event, deadline).await?;
+    let post_process = HookInput {
+        event: Some(event),
+        outcome: Some(applied.outcome),
+        ..HookInput::default()
+    };
+    run_hooks(
+        rt,
+        HookKind::PostProcess,
+        incoming,
+        post_process,
+        Some(tx),
+        deadline,
+    )
+    .await
+    .map_err(Failure::Hook)?;
+    Ok(applied)
+}
+
+/// The deadline of a hook phase outside the transaction, and of one attempt's transaction
+/// (pre_process hooks, receivers and post_process hooks together): the processing timeout from
+/// now.
+fn hook_deadline(rt: &Inner) -> tokio::time::Instant {
+    tokio::time::Instant::now() + Duration::from_secs(rt.config.processing_timeout_secs)
+}
+
+/// A `webhook_pre_validate` or `webhook_post_validate` hook failed: the delivery is recorded
+/// `failed` with the hook's class (`valid` as far as validation got), `webhook_processing_error`
+/// fires, and the answer is 500 so that Stripe retries.
+async fn hook_aborted(
+    rt: &Inner,
+    incoming: &Incoming,
+    fault: HookFault,
+    valid: bool,
+    event: Option<&Event>,
+) -> Reply {
+    let class = fault.class();
+    let detail = match event {
+        Some(event) => format!("event {}: {}", event.id, fault.detail()),
+        None => fault.detail(),
+    };
+    let event_type = event.map(|e| e.type_.clone());
+    let record = incoming.delivery(valid, Outcome::Failed, None, event_type.clone());
+    let record = with_error(record, class, detail.clone());
+    let mut reply = record_alone(&rt.db, &record, 500, Some(class)).await;
+    let error = ProcessingError {
+        class,
+        path: Some(fault.path),
+        message: detail,
+        status: reply.status,
+        event_id: event.map(|e| e.id.clone()),
+        event_type: event_type.clone(),
+    };
+    fire_processing_error(rt, incoming, event, error).await;
+    reply.event = event.map(|e| e.id.clone());
+    reply.event_type = event_type;
+    reply.failed_hook = Some(fault.path);
+    reply
+}
+
+/// Runs every `webhook_processing_error` function, after the rollback and after the failed
+/// delivery row is written. Their failures and panics are logged inside [`run_hooks`] and change
+/// neither the record nor the answer.
+async fn fire_processing_error(
+    rt: &Inner,
+    incoming: &Incoming,
+    event: Option<&Event>,
+    error: ProcessingError,
+) {
+    let input = HookInput {
+        event,
+        error: Some(&error),
+        ..HookInput::default()
+    };
+    let deadline = hook_deadline(rt);
+    // Never an `Err` for this hook: every function runs and failures are only logged.
+    let _ = run_hooks(
+        rt,
+        HookKind::ProcessingError,
+        incoming,
+        input,
+        None,
+        deadline,
+    )
+    .await;
 }
 
 /// Records a delivery of an already stored event: `duplicate` when the content is the same,
@@ -509,6 +744,7 @@ async fn record_repeat(
     Ok(Applied {
         outcome,
         receivers: Vec::new(),
+        effects: None,
     })
 }
 
@@ -518,8 +754,13 @@ async fn run_receiver(
     tx: &mut Tx<'_>,
     event: &Event,
 ) -> Result<(), Failure> {
-    let span = info_span!("receiver", path = receiver.path());
+    let span = info_span!(
+        "receiver",
+        path = receiver.path(),
+        duration_us = tracing::field::Empty
+    );
     let started = Instant::now();
+    tx.effects().current_receiver = receiver.path();
     let mut rtx = tx.reborrow();
     let parts = Parts {
         event,
@@ -530,8 +771,18 @@ async fn run_receiver(
         .catch_unwind()
         .instrument(span.clone())
         .await;
+    let elapsed = started.elapsed();
+    span.record("duration_us", elapsed.as_micros());
     let _enter = span.enter();
-    tracing::debug!(elapsed_us = started.elapsed().as_micros(), "receiver done");
+    tracing::debug!(elapsed_us = elapsed.as_micros(), "receiver done");
+    if let Some(metrics) = &rt.metrics {
+        let failure = match &result {
+            Ok(Ok(())) => None,
+            Ok(Err(_)) => Some("receiver_error"),
+            Err(_) => Some("receiver_panic"),
+        };
+        metrics.receiver(receiver.path(), elapsed, failure);
+    }
     match result {
         Ok(Ok(())) => Ok(()),
         Ok(Err(error)) => Err(Failure::Receiver {
@@ -547,7 +798,7 @@ async fn run_receiver(
 
 /// `error: source: source ...`, leaving out a source whose text the message already contains
 /// (many errors, sqlx's among them, print their source themselves).
-fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
+pub(crate) fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
     let mut out = error.to_string();
     let mut source = error.source();
     while let Some(s) = source {
@@ -570,7 +821,7 @@ fn is_unavailable(e: &sqlx::Error) -> bool {
     )
 }
 
-fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+pub(crate) fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
     if let Some(s) = panic.downcast_ref::<&str>() {
         (*s).to_owned()
     } else if let Some(s) = panic.downcast_ref::<String>() {
@@ -619,6 +870,7 @@ async fn record_alone(
         event_type: record.event_type.clone(),
         receivers: Vec::new(),
         failed_receiver: None,
+        failed_hook: None,
         error: if status == 400 {
             Some("invalid webhook")
         } else {
@@ -648,6 +900,7 @@ impl Incoming {
             event_type,
             error: None,
             error_detail: None,
+            after_commit_error: None,
         }
     }
 }

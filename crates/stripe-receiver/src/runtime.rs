@@ -23,6 +23,12 @@ pub enum StartError {
     /// The database could not be opened or migrated.
     #[error(transparent)]
     Db(#[from] DbError),
+    /// The compiled-in lifecycle hooks are inconsistent or need what the process lacks.
+    #[error(transparent)]
+    Hooks(#[from] crate::hooks::HookRegistryError),
+    /// The compiled-in job kinds are inconsistent or need what the process lacks.
+    #[error(transparent)]
+    Jobs(#[from] crate::jobs::JobRegistryError),
 }
 
 /// Builds a [`Runtime`]: configuration, application state for receivers, clock.
@@ -105,10 +111,14 @@ impl RuntimeBuilder {
     /// database cannot be opened or migrated.
     pub async fn build(self) -> Result<Runtime, StartError> {
         let registry = Registry::from_inventory()?;
+        let hooks = crate::hooks::HookRegistry::from_inventory()?;
+        let jobs = Arc::new(crate::jobs::JobRegistry::from_inventory()?);
         let backend = Db::backend_of_url(&self.config.database_url)?;
         // Refuse receivers the process cannot serve before touching the database.
         if self.check_receivers {
             registry.check_requirements(&self.state, backend)?;
+            hooks.check_requirements(&self.state, backend)?;
+            jobs.check_requirements(&self.state)?;
         }
         let settings = PoolSettings {
             acquire_timeout: self.config.db_timeout(),
@@ -122,8 +132,13 @@ impl RuntimeBuilder {
         }
         Ok(Runtime {
             inner: Arc::new(Inner {
+                jobs,
+                tasks: tokio_util::task::TaskTracker::new(),
+                jobs_wakeup: tokio::sync::Notify::new(),
                 db,
                 registry,
+                hooks,
+                metrics: self.config.metrics.then(crate::metrics::Metrics::new),
                 state: self.state,
                 config: self.config,
                 clock: self.clock,
@@ -139,11 +154,30 @@ pub struct Runtime {
 }
 
 pub(crate) struct Inner {
+    /// The job kinds linked into the binary (the outbox).
+    pub jobs: Arc<crate::jobs::JobRegistry>,
+    /// After-commit actions in flight; a graceful shutdown waits for them.
+    pub tasks: tokio_util::task::TaskTracker,
+    /// Wakes the job worker when a committed webhook enqueued jobs.
+    pub jobs_wakeup: tokio::sync::Notify,
     pub db: Db,
     pub registry: Registry,
+    /// The compiled-in lifecycle hooks.
+    pub hooks: crate::hooks::HookRegistry,
+    /// The metrics, when `STRIPE_RECEIVER_METRICS` is on.
+    pub metrics: Option<crate::metrics::Metrics>,
     pub state: StateMap,
     pub config: Config,
     pub clock: Arc<dyn Clock>,
+}
+
+impl Inner {
+    pub(crate) fn jobs_handle(&self) -> crate::effects::JobsHandle {
+        crate::effects::JobsHandle {
+            registry: Arc::clone(&self.jobs),
+            max_attempts: self.config.job_max_attempts,
+        }
+    }
 }
 
 impl Runtime {
@@ -177,7 +211,21 @@ impl Runtime {
         &self.inner.config
     }
 
-    /// Logs every compiled-in receiver (event types, path, file:line) at INFO.
+    /// The compiled-in lifecycle hooks.
+    #[must_use]
+    pub fn hooks(&self) -> &crate::hooks::HookRegistry {
+        &self.inner.hooks
+    }
+
+    /// The metrics (served at `GET /metrics`), when `STRIPE_RECEIVER_METRICS` is on; `None`
+    /// otherwise.
+    #[must_use]
+    pub fn metrics(&self) -> Option<&crate::metrics::Metrics> {
+        self.inner.metrics.as_ref()
+    }
+
+    /// Logs every compiled-in receiver (event types, path, file:line) and lifecycle hook
+    /// (hook, path, file:line) at INFO.
     pub fn log_receivers(&self) {
         let receivers = self.registry().receivers();
         if receivers.is_empty() {
@@ -191,6 +239,14 @@ impl Runtime {
                 events = %r.event_types().join(","),
                 location = %format!("{}:{}", r.file(), r.line()),
                 "receiver"
+            );
+        }
+        for h in self.hooks().all() {
+            tracing::info!(
+                hook = h.kind().as_str(),
+                path = h.path(),
+                location = %format!("{}:{}", h.file(), h.line()),
+                "hook"
             );
         }
     }
@@ -210,7 +266,37 @@ impl Runtime {
             .into_make_service_with_connect_info::<SocketAddr>();
         axum::serve(listener, app)
             .with_graceful_shutdown(shutdown)
-            .await
+            .await?;
+        self.finish_after_commit_actions().await;
+        Ok(())
+    }
+
+    /// Runs a job worker (the outbox, [`crate::jobs`]) until `shutdown` completes. `serve` runs
+    /// one beside the server unless `STRIPE_RECEIVER_JOBS_WORKER=false`; `stripe-receiver jobs
+    /// work` runs one alone.
+    pub async fn run_jobs(&self, shutdown: impl Future<Output = ()>) {
+        crate::jobs::run_worker(Arc::clone(&self.inner), shutdown).await;
+    }
+
+    /// Waits (at most 10 s) for the after-commit actions of committed webhooks still running.
+    /// `serve` calls it once the server has stopped; call it yourself before exiting when you
+    /// serve [`Runtime::router`] in your own axum app.
+    pub async fn finish_after_commit_actions(&self) {
+        let tasks = &self.inner.tasks;
+        tasks.close();
+        if !tasks.is_empty() {
+            tracing::info!(running = tasks.len(), "waiting for after-commit actions");
+            if tokio::time::timeout(std::time::Duration::from_secs(10), tasks.wait())
+                .await
+                .is_err()
+            {
+                tracing::warn!(
+                    running = tasks.len(),
+                    "after-commit actions still running after 10 s are abandoned"
+                );
+            }
+        }
+        tasks.reopen();
     }
 }
 

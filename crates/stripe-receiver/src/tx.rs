@@ -2,7 +2,11 @@
 
 use sqlx::{PgConnection, SqliteConnection};
 
+use std::future::Future;
+
 use crate::db::Backend;
+use crate::effects::Effects;
+use crate::receiver::BoxError;
 
 /// The webhook's database transaction, as seen by a receiver (`tx: &mut Tx<'_>`).
 ///
@@ -26,6 +30,7 @@ use crate::db::Backend;
 /// backend then refuses to start, naming the receiver.
 pub struct Tx<'c> {
     conn: TxConn<'c>,
+    effects: &'c mut Effects,
 }
 
 /// The backend connection behind a [`Tx`]; store functions match on it.
@@ -47,10 +52,45 @@ pub struct WrongBackend {
 impl<'c> Tx<'c> {
     /// A shorter-lived handle on the same transaction, for one receiver call.
     pub(crate) fn reborrow(&mut self) -> Tx<'_> {
-        match &mut self.conn {
-            TxConn::Sqlite(conn) => Tx::from(&mut **conn),
-            TxConn::Postgres(conn) => Tx::from(&mut **conn),
+        let conn = match &mut self.conn {
+            TxConn::Sqlite(conn) => TxConn::Sqlite(conn),
+            TxConn::Postgres(conn) => TxConn::Postgres(conn),
+        };
+        Tx {
+            conn,
+            effects: &mut *self.effects,
         }
+    }
+
+    pub(crate) fn new(conn: TxConn<'c>, effects: &'c mut Effects) -> Self {
+        Self { conn, effects }
+    }
+
+    pub(crate) fn effects(&mut self) -> &mut Effects {
+        self.effects
+    }
+
+    /// Registers `action` to run once this webhook's transaction has committed — never if it
+    /// rolls back (a later receiver fails, a panic, a timeout), and not for an attempt that a
+    /// retry replaces. Django's `transaction.on_commit`.
+    ///
+    /// Actions run after the commit, concurrently with the response (which does not wait for
+    /// them), in the order they were registered. An action's error is logged and recorded on the
+    /// delivery (`after_commit_error`); it does not change the 200: the event is committed, and a
+    /// retry from Stripe would only be a duplicate. So an action is *at most once*: if the process
+    /// stops before it runs, or it fails, it is not run again. For a side effect that must not be
+    /// lost, enqueue a job in the same transaction instead ([`Tx::enqueue_job`]), which a worker
+    /// runs at least once.
+    ///
+    /// ```ignore
+    /// let mailer = mailer.clone();
+    /// tx.after_commit(async move { mailer.send(receipt).await.map_err(Into::into) });
+    /// ```
+    pub fn after_commit(
+        &mut self,
+        action: impl Future<Output = Result<(), BoxError>> + Send + 'static,
+    ) {
+        self.effects.push(action);
     }
 
     pub(crate) fn conn_mut(&mut self) -> &mut TxConn<'c> {
@@ -96,19 +136,15 @@ impl<'c> Tx<'c> {
     }
 }
 
-impl<'c> From<&'c mut SqliteConnection> for Tx<'c> {
+impl<'c> From<&'c mut SqliteConnection> for TxConn<'c> {
     fn from(conn: &'c mut SqliteConnection) -> Self {
-        Self {
-            conn: TxConn::Sqlite(conn),
-        }
+        Self::Sqlite(conn)
     }
 }
 
-impl<'c> From<&'c mut PgConnection> for Tx<'c> {
+impl<'c> From<&'c mut PgConnection> for TxConn<'c> {
     fn from(conn: &'c mut PgConnection) -> Self {
-        Self {
-            conn: TxConn::Postgres(conn),
-        }
+        Self::Postgres(conn)
     }
 }
 

@@ -17,6 +17,7 @@
 mod deliveries;
 mod endpoints;
 mod events;
+mod jobs;
 mod output;
 mod receivers;
 mod send;
@@ -65,6 +66,9 @@ pub enum Command {
     Events(events::EventsCommand),
     /// List every compiled-in receiver: event types, function path, file:line.
     Receivers(receivers::ReceiversArgs),
+    /// The job outbox: run a worker, list jobs, requeue a dead one.
+    #[command(subcommand)]
+    Jobs(jobs::JobsCommand),
 }
 
 /// A command's failure: printed as `error: ...` on stderr, exit status 1.
@@ -131,6 +135,7 @@ pub async fn run(
         Command::Endpoints(cmd) => endpoints::run(&runtime, cmd).await,
         Command::Deliveries(cmd) => deliveries::run(&runtime, cmd).await,
         Command::Events(cmd) => events::run(&runtime, cmd).await,
+        Command::Jobs(cmd) => jobs::run(&runtime, cmd).await,
         Command::Send(_) | Command::Receivers(_) => unreachable!("handled above"),
     }
 }

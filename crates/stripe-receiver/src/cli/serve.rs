@@ -18,7 +18,25 @@ pub(super) async fn run(runtime: &Runtime) -> Result<ExitCode, CliError> {
         "serving webhooks on http://{}/webhooks/{{uuid}} (health: /healthz); Ctrl-C stops",
         listener.local_addr()?
     );
-    runtime.serve(listener, shutdown_signal()).await?;
+    // One Ctrl-C stops both the server and the job worker.
+    let stop = tokio_util::sync::CancellationToken::new();
+    let worker = runtime.config().jobs_worker.then(|| {
+        let (runtime, stop) = (runtime.clone(), stop.clone());
+        tokio::spawn(async move { runtime.run_jobs(stop.cancelled_owned()).await })
+    });
+    let signal = {
+        let stop = stop.clone();
+        async move {
+            shutdown_signal().await;
+            stop.cancel();
+        }
+    };
+    let served = runtime.serve(listener, signal).await;
+    stop.cancel();
+    if let Some(worker) = worker {
+        let _ = worker.await;
+    }
+    served?;
     runtime.db().close().await;
     Ok(ExitCode::SUCCESS)
 }

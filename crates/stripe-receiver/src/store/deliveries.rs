@@ -80,6 +80,38 @@ async fn insert_postgres(conn: &mut PgConnection, d: &Delivery) -> Result<(), sq
     Ok(())
 }
 
+/// Records the failures of a committed delivery's after-commit actions.
+///
+/// # Errors
+/// The database error.
+pub(crate) async fn record_after_commit_error(
+    db: &Db,
+    id: Uuid,
+    text: &str,
+) -> Result<(), sqlx::Error> {
+    match db {
+        Db::Sqlite(db) => {
+            sqlx::query(
+                "UPDATE stripe_webhook_deliveries SET after_commit_error = ?2 WHERE id = ?1",
+            )
+            .bind(id.to_string())
+            .bind(text)
+            .execute(db.writer())
+            .await?;
+        }
+        Db::Postgres(db) => {
+            sqlx::query(
+                "UPDATE stripe_webhook_deliveries SET after_commit_error = $2 WHERE id = $1",
+            )
+            .bind(id)
+            .bind(text)
+            .execute(db.pool())
+            .await?;
+        }
+    }
+    Ok(())
+}
+
 /// Which deliveries [`list`] returns.
 #[derive(Debug, Clone, Default)]
 pub struct DeliveryFilter {
@@ -107,13 +139,14 @@ struct Row {
     event_type: Option<String>,
     error: Option<String>,
     error_detail: Option<String>,
+    after_commit_error: Option<String>,
 }
 
 const SQLITE_COLUMNS: &str = "id, endpoint_uuid, received_at, remote_ip, headers, body, valid, \
-     outcome, event_id, event_type, error, error_detail";
+     outcome, event_id, event_type, error, error_detail, after_commit_error";
 const PG_COLUMNS: &str = "id::text AS id, endpoint_uuid::text AS endpoint_uuid, received_at, \
      host(remote_ip) AS remote_ip, headers::text AS headers, body, valid, outcome, event_id, \
-     event_type, error, error_detail";
+     event_type, error, error_detail, after_commit_error";
 
 /// Deliveries, newest first.
 ///
@@ -199,6 +232,7 @@ impl Row {
             event_type: self.event_type,
             error: self.error,
             error_detail: self.error_detail,
+            after_commit_error: self.after_commit_error,
         })
     }
 }

@@ -1,0 +1,60 @@
+//! What a webhook's transaction leaves to do once it has committed: after-commit actions (PRODUCT.md
+//! §3 S9, Django's `transaction.on_commit`), and whether jobs were enqueued (to wake the worker).
+
+use std::future::Future;
+
+use crate::receiver::{BoxError, BoxFuture};
+
+/// An action registered with [`crate::Tx::after_commit`].
+pub(crate) struct AfterCommit {
+    /// The receiver that registered it (its path), for logs and the delivery record.
+    pub registered_by: &'static str,
+    pub action: BoxFuture<'static, Result<(), BoxError>>,
+}
+
+/// What enqueueing needs: the linked job kinds and the attempts a new job gets.
+#[derive(Clone)]
+pub(crate) struct JobsHandle {
+    pub registry: std::sync::Arc<crate::jobs::JobRegistry>,
+    pub max_attempts: u32,
+}
+
+impl JobsHandle {
+    pub(crate) fn known(&self, name: &str) -> bool {
+        self.registry.get(name).is_some()
+    }
+}
+
+/// Side effects collected during one attempt at a webhook's transaction. A failed attempt's
+/// collection is dropped with it: its actions never run.
+pub(crate) struct Effects {
+    pub after_commit: Vec<AfterCommit>,
+    pub jobs_enqueued: usize,
+    /// The receiver now running (set by the runtime around each call).
+    pub current_receiver: &'static str,
+    /// The event being processed.
+    pub event_id: Option<String>,
+    pub jobs: JobsHandle,
+}
+
+impl Effects {
+    pub(crate) fn new(jobs: JobsHandle, event_id: &str) -> Self {
+        Self {
+            after_commit: Vec::new(),
+            jobs_enqueued: 0,
+            current_receiver: "",
+            event_id: Some(event_id.to_owned()),
+            jobs,
+        }
+    }
+
+    pub(crate) fn push(
+        &mut self,
+        action: impl Future<Output = Result<(), BoxError>> + Send + 'static,
+    ) {
+        self.after_commit.push(AfterCommit {
+            registered_by: self.current_receiver,
+            action: Box::pin(action),
+        });
+    }
+}

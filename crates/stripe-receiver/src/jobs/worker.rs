@@ -1,0 +1,169 @@
+//! The job worker: takes due jobs, runs their fns, records the outcome.
+
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::Utc;
+use futures_util::FutureExt;
+
+use super::kind::JobParts;
+use super::store::{self, Claimed};
+use crate::config::Config;
+use crate::runtime::Inner;
+
+/// How a worker paces itself (from [`Config`]).
+#[derive(Debug, Clone, Copy)]
+pub struct WorkerSettings {
+    /// Wait before the first retry; doubles with each further retry, capped at one hour.
+    pub backoff: Duration,
+    /// A running attempt's lease; the job fn is cancelled when it ends.
+    pub lease: Duration,
+    /// How often an idle worker looks for due jobs.
+    pub poll: Duration,
+    /// Jobs taken (and run concurrently) per round.
+    pub batch: u32,
+}
+
+impl WorkerSettings {
+    /// The settings `config` names.
+    #[must_use]
+    pub fn from_config(config: &Config) -> Self {
+        Self {
+            backoff: Duration::from_millis(config.job_backoff_ms),
+            lease: Duration::from_secs(config.job_lease_secs.max(1)),
+            poll: Duration::from_millis(config.job_poll_ms.max(10)),
+            batch: 8,
+        }
+    }
+
+    /// The wait before retry number `retry` (1 for the first retry): `backoff × 2^(retry-1)`,
+    /// capped at one hour.
+    #[must_use]
+    pub fn retry_delay(&self, retry: u32) -> Duration {
+        let factor = 1u32
+            .checked_shl(retry.saturating_sub(1))
+            .unwrap_or(u32::MAX);
+        self.backoff
+            .checked_mul(factor)
+            .unwrap_or(Duration::MAX)
+            .min(Duration::from_secs(3600))
+    }
+}
+
+/// Runs jobs until `shutdown` completes; the round in progress finishes first.
+pub(crate) async fn run_worker(rt: Arc<Inner>, shutdown: impl Future<Output = ()>) {
+    let settings = WorkerSettings::from_config(&rt.config);
+    tokio::pin!(shutdown);
+    tracing::info!(kinds = rt.jobs.kinds().len(), "job worker started");
+    loop {
+        let now = Utc::now();
+        let lease_until = now + settings.lease;
+        let claimed = match store::claim(&rt.db, now, lease_until, settings.batch).await {
+            Ok(claimed) => claimed,
+            Err(e) => {
+                tracing::warn!(error = %e, "job worker: cannot take jobs; trying again");
+                Vec::new()
+            }
+        };
+        if claimed.is_empty() {
+            tokio::select! {
+                () = &mut shutdown => break,
+                () = rt.jobs_wakeup.notified() => {}
+                () = tokio::time::sleep(settings.poll) => {}
+            }
+            continue;
+        }
+        let round = futures_util::future::join_all(
+            claimed
+                .into_iter()
+                .map(|claimed| run_one(&rt, &settings, claimed)),
+        );
+        round.await;
+    }
+    tracing::info!("job worker stopped");
+}
+
+/// One attempt at one job.
+async fn run_one(rt: &Inner, settings: &WorkerSettings, claimed: Claimed) {
+    let Claimed { job, payload } = claimed;
+    let span = tracing::info_span!("job", id = %job.id, name = %job.name, attempt = job.attempt);
+    let result: Result<(), String> = match rt.jobs.get(&job.name) {
+        None => Err(format!(
+            "no #[stripe_job(\"{}\")] fn is linked into this binary",
+            job.name
+        )),
+        Some(kind) => {
+            let parts = JobParts {
+                job: &job,
+                db: &rt.db,
+                payload: &payload,
+                state: &rt.state,
+            };
+            let run = AssertUnwindSafe(kind.call(parts)).catch_unwind();
+            match tokio::time::timeout(
+                settings.lease,
+                tracing::Instrument::instrument(run, span.clone()),
+            )
+            .await
+            {
+                Err(_) => Err(format!(
+                    "still running when its {:?} lease ended",
+                    settings.lease
+                )),
+                Ok(Err(panic)) => Err(format!(
+                    "panicked: {}",
+                    crate::process::panic_message(&*panic)
+                )),
+                Ok(Ok(Err(e))) => Err(e.to_string()),
+                Ok(Ok(Ok(()))) => Ok(()),
+            }
+        }
+    };
+    let _enter = span.enter();
+    let now = Utc::now();
+    let outcome = match result {
+        Ok(()) => {
+            tracing::info!("job done");
+            Ok(())
+        }
+        Err(error) if job.attempt >= job.max_attempts => {
+            tracing::error!(%error, "job failed its last attempt; it is dead (jobs list --dead, jobs retry ID)");
+            Err((error, None))
+        }
+        Err(error) => {
+            let delay = settings.retry_delay(job.attempt);
+            tracing::warn!(%error, retry_in = ?delay, "job failed; it will be retried");
+            Err((error, Some(now + delay)))
+        }
+    };
+    match store::finish(&rt.db, &job, outcome, now).await {
+        Ok(true) => {}
+        Ok(false) => tracing::warn!(
+            "job was taken again by another worker (lease expired); its outcome here is dropped"
+        ),
+        Err(e) => {
+            tracing::error!(error = %e, "could not record the job's outcome; it runs again when its lease ends")
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_delays_double_and_cap_at_an_hour() {
+        let s = WorkerSettings {
+            backoff: Duration::from_secs(2),
+            lease: Duration::from_secs(300),
+            poll: Duration::from_secs(1),
+            batch: 8,
+        };
+        assert_eq!(s.retry_delay(1), Duration::from_secs(2));
+        assert_eq!(s.retry_delay(2), Duration::from_secs(4));
+        assert_eq!(s.retry_delay(5), Duration::from_secs(32));
+        assert_eq!(s.retry_delay(40), Duration::from_secs(3600));
+    }
+}
