@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use clap::Args;
 
 use super::CliError;
+use crate::error_chain::error_chain;
 use crate::sender::Sender;
 use crate::signature::Secret;
 
@@ -23,21 +24,6 @@ pub struct SendArgs {
     /// The signature timestamp, Unix seconds (default: now).
     #[arg(long)]
     timestamp: Option<i64>,
-}
-
-/// `error: cause: cause`, for transport errors whose own message is terse ("builder error").
-fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut out = e.to_string();
-    let mut source = e.source();
-    while let Some(s) = source {
-        let text = s.to_string();
-        if !out.contains(&text) {
-            out.push_str(": ");
-            out.push_str(&text);
-        }
-        source = s.source();
-    }
-    out
 }
 
 pub(super) async fn run(args: &SendArgs) -> Result<ExitCode, CliError> {
