@@ -48,6 +48,7 @@ pub mod coverage;
 pub mod db;
 pub mod delivery;
 mod effects;
+mod error_chain;
 pub mod endpoint;
 mod event;
 pub mod hooks;

@@ -34,6 +34,7 @@ use uuid::Uuid;
 use crate::db::Db;
 use crate::delivery::{Delivery, Outcome};
 use crate::effects::Effects;
+pub(crate) use crate::error_chain::error_chain;
 use crate::endpoint::{Endpoint, ValidationMode};
 use crate::hooks::run::{run_hooks, HookFault, HookInput};
 use crate::hooks::{HookKind, ProcessingError, Validation};
@@ -794,22 +795,6 @@ async fn run_receiver(
             message: panic_message(&*panic),
         }),
     }
-}
-
-/// `error: source: source ...`, leaving out a source whose text the message already contains
-/// (many errors, sqlx's among them, print their source themselves).
-pub(crate) fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
-    let mut out = error.to_string();
-    let mut source = error.source();
-    while let Some(s) = source {
-        let text = s.to_string();
-        if !out.contains(&text) {
-            out.push_str(": ");
-            out.push_str(&text);
-        }
-        source = s.source();
-    }
-    out
 }
 
 /// Whether a database error means "no connection could be had" (pool exhausted past the
