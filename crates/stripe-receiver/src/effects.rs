@@ -48,6 +48,21 @@ impl Effects {
         }
     }
 
+    /// Effects of a transaction opened outside webhook processing (maintenance such as a
+    /// re-sync): no job kinds to enqueue, no event; its after-commit actions are not run.
+    pub(crate) fn detached() -> Self {
+        Self {
+            after_commit: Vec::new(),
+            jobs_enqueued: 0,
+            current_receiver: "",
+            event_id: None,
+            jobs: JobsHandle {
+                registry: std::sync::Arc::default(),
+                max_attempts: 1,
+            },
+        }
+    }
+
     pub(crate) fn push(
         &mut self,
         action: impl Future<Output = Result<(), BoxError>> + Send + 'static,
