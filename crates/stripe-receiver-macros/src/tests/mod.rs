@@ -4,6 +4,7 @@
 //! line and column in the source, and tests can check where an error points.
 
 mod attribute_errors;
+mod hooks;
 mod item_errors;
 mod snapshot;
 mod success;

@@ -82,7 +82,15 @@ pub(super) async fn receive(
             signature,
             body,
         };
+        let started = std::time::Instant::now();
         let reply = process::process(&rt.inner, incoming).await;
+        if let Some(metrics) = rt.metrics() {
+            metrics.delivery(
+                reply.outcome,
+                reply.event_type.as_deref(),
+                started.elapsed(),
+            );
+        }
         tracing::info!(status = reply.status, "delivery answered");
         let status =
             StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
