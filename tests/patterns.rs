@@ -42,6 +42,7 @@ async fn a_family_pattern_runs_for_its_members_in_path_order() {
     assert_eq!(
         receivers_for(&server, "evt_sub_updated", "customer.subscription.updated").await,
         json!([
+            "stripe_receiver::sync::builtin::subscriptions",
             "patterns::a_subscription_changed",
             "patterns::b_audit",
             "patterns::c_subscription_updated",
@@ -49,7 +50,11 @@ async fn a_family_pattern_runs_for_its_members_in_path_order() {
     );
     assert_eq!(
         receivers_for(&server, "evt_sub_deleted", "customer.subscription.deleted").await,
-        json!(["patterns::a_subscription_changed", "patterns::b_audit"])
+        json!([
+            "stripe_receiver::sync::builtin::subscriptions",
+            "patterns::a_subscription_changed",
+            "patterns::b_audit"
+        ])
     );
 }
 
@@ -58,11 +63,18 @@ async fn the_wildcard_runs_for_every_type_and_a_receiver_runs_once() {
     let server = TestServer::start(TestBackend::Sqlite).await;
     assert_eq!(
         receivers_for(&server, "evt_customer", "customer.updated").await,
-        json!(["patterns::b_audit"])
+        json!([
+            "stripe_receiver::sync::builtin::customers",
+            "patterns::b_audit"
+        ])
     );
     // `d_invoices` matches `invoice.paid` twice (pattern and exact name) and runs once.
     assert_eq!(
         receivers_for(&server, "evt_invoice", "invoice.paid").await,
-        json!(["patterns::b_audit", "patterns::d_invoices"])
+        json!([
+            "stripe_receiver::sync::builtin::invoices",
+            "patterns::b_audit",
+            "patterns::d_invoices"
+        ])
     );
 }

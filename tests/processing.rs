@@ -117,7 +117,11 @@ async fn valid_event_runs_every_matching_receiver_in_path_order_and_commits_once
     assert_eq!(reply["outcome"], "processed");
     assert_eq!(
         reply["receivers"],
-        json!(["processing::a_record_charge", "processing::b_maybe_fail"])
+        json!([
+            "stripe_receiver::sync::builtin::charges",
+            "processing::a_record_charge",
+            "processing::b_maybe_fail"
+        ])
     );
     assert_eq!(runs(&s, "evt_ok").await, 2);
     let e = events::get(s.db(), "evt_ok").await.unwrap().unwrap();
@@ -148,7 +152,13 @@ async fn sync_receiver_runs(backend: TestBackend) {
         ))
         .await;
     assert_eq!(status, 200);
-    assert_eq!(reply["receivers"], json!(["processing::c_sync_logger"]));
+    assert_eq!(
+        reply["receivers"],
+        json!([
+            "stripe_receiver::sync::builtin::customers",
+            "processing::c_sync_logger"
+        ])
+    );
 }
 
 // ---- §5 signature inputs over HTTP --------------------------------------------------------------
@@ -531,7 +541,16 @@ async fn unknown_and_unhandled_types_are_stored(backend: TestBackend) {
             .await;
         assert_eq!(status, 200);
         assert_eq!(reply["outcome"], "processed");
-        assert!(reply.get("receivers").is_none());
+        // No receiver of the application's; the built-in sync's `transfer.*` runs and
+        // writes nothing (the object is no transfer).
+        let ran = reply["receivers"].as_array().cloned().unwrap_or_default();
+        assert!(
+            ran.iter().all(|r| r
+                .as_str()
+                .unwrap()
+                .starts_with("stripe_receiver::sync::builtin::")),
+            "{reply}"
+        );
         assert!(stored(&s, id).await);
     }
 }

@@ -37,7 +37,13 @@ async fn a_registered_value_reaches_the_receiver_on_every_delivery() {
             ))
             .await;
         assert_eq!(status, 200, "{reply}");
-        assert_eq!(reply["receivers"], json!(["state::send_receipt"]));
+        assert_eq!(
+            reply["receivers"],
+            json!([
+                "stripe_receiver::sync::builtin::invoices",
+                "state::send_receipt"
+            ])
+        );
         assert_eq!(sent.load(Ordering::SeqCst), i + 1);
     }
 }

@@ -199,8 +199,36 @@ fn every_command_end_to_end() {
     assert_eq!(shown["data"]["object"]["amount"], 500);
     assert!(!env.run(&["events", "show", "evt_missing"]).status.success());
 
-    // receivers: the shipped binary links none of yours.
+    // receivers: the shipped binary links none of yours; --builtin adds the object sync.
     assert_eq!(env.json(&["receivers", "--json"]), serde_json::json!([]));
+    let builtins = env.json(&["receivers", "--json", "--builtin"]);
+    let builtins = builtins.as_array().unwrap();
+    assert_eq!(builtins.len(), 24);
+    assert!(
+        builtins.iter().all(|r| r["builtin"] == true),
+        "{builtins:?}"
+    );
+
+    // objects: the charge of the event sent above was synced by the built-in receiver.
+    let charges = env.json(&["objects", "list", "--type", "charge", "--json"]);
+    assert_eq!(charges.as_array().unwrap().len(), 1, "{charges}");
+    assert_eq!(charges[0]["id"], "ch_cli");
+    assert_eq!(charges[0]["table"], "stripe_charges");
+    let shown = env.json(&["objects", "show", "ch_cli"]);
+    assert_eq!(
+        (shown["data"]["amount"].as_i64(), shown["event_id"].as_str()),
+        (Some(500), Some("evt_cli_1"))
+    );
+    assert!(env
+        .ok(&["objects", "list", "--type", "charges"])
+        .contains("ch_cli"));
+    assert!(!env
+        .run(&["objects", "list", "--type", "widget"])
+        .status
+        .success());
+    assert!(!env.run(&["objects", "show", "ch_missing"]).status.success());
+    let resynced = env.json(&["objects", "resync", "evt_cli_1", "--json"]);
+    assert_eq!(resynced[0]["table"], "stripe_charges");
 
     // endpoints disable: the URL answers 404 from now on.
     env.ok(&["endpoints", "disable", &uuid]);

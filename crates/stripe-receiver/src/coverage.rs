@@ -6,6 +6,10 @@
 //! "Linking receivers") or of a receiver that was removed. `serve` logs one warning per enabled
 //! endpoint that has such types, naming them.
 //!
+//! Only the application's receivers count: the built-in object sync handles most types and is
+//! always linked, so counting it would hide exactly the missing link this check is for (the
+//! synced tables are still kept for those types).
+//!
 //! An endpoint subscribed to `*` receives every event type by design, and most of them are
 //! expected to have no receiver: it is not warned about. Disabled endpoints are skipped.
 
@@ -37,7 +41,7 @@ pub fn unhandled_event_types(registry: &Registry, endpoints: &[Endpoint]) -> Vec
             let event_types: Vec<String> = endpoint
                 .enabled_events
                 .iter()
-                .filter(|t| registry.receivers_for(t).next().is_none())
+                .filter(|t| !registry.receivers_for(t).any(|r| !r.is_builtin()))
                 .cloned()
                 .collect();
             (!event_types.is_empty()).then_some(Unhandled {
@@ -146,6 +150,24 @@ mod tests {
             endpoint(&["invoice.paid", "*"], true),
         ];
         assert_eq!(unhandled_event_types(&registry, &endpoints), []);
+    }
+
+    static BUILTIN: Receiver = Receiver::new(
+        &["charge.*"],
+        "stripe_receiver::sync::builtin::charges",
+        "c.rs",
+        1,
+        noop,
+        no_requirements,
+    )
+    .builtin();
+
+    #[test]
+    fn the_builtin_sync_does_not_count_as_a_receiver() {
+        let registry = Registry::build([&BUILTIN, &CHARGE]).unwrap();
+        let listed = endpoint(&["charge.succeeded", "charge.failed"], true);
+        let unhandled = unhandled_event_types(&registry, std::slice::from_ref(&listed));
+        assert_eq!(unhandled[0].event_types, ["charge.failed"]);
     }
 
     #[test]

@@ -227,9 +227,16 @@ impl Runtime {
     /// Logs every compiled-in receiver (event types, path, file:line) and lifecycle hook
     /// (hook, path, file:line) at INFO.
     pub fn log_receivers(&self) {
-        let receivers = self.registry().receivers();
+        // The built-in object sync is always there; the warning is about the application's.
+        let builtins =
+            self.registry().receivers().len() - self.registry().application_receivers().count();
+        tracing::info!(
+            count = builtins,
+            "built-in object sync receivers (stripe_<plural> tables) run first for their events"
+        );
+        let receivers: Vec<_> = self.registry().application_receivers().collect();
         if receivers.is_empty() {
-            tracing::warn!("no receivers are compiled into this binary: events are stored but nothing runs for them. Receivers in another crate are linked only if the binary names that crate (`use my_receivers as _;`), see the README, \"Linking receivers\"");
+            tracing::warn!("no receivers of yours are compiled into this binary: events are stored and synced, but nothing of yours runs for them. Receivers in another crate are linked only if the binary names that crate (`use my_receivers as _;`), see the README, \"Linking receivers\"");
         } else {
             tracing::info!(count = receivers.len(), "receivers compiled in");
         }

@@ -294,7 +294,9 @@ fn the_builtin_flag_given_twice_is_refused() {
     );
     let errors = super::reported_errors(&output);
     assert!(
-        errors.iter().any(|e| e.message.contains("`__builtin` is given twice")),
+        errors
+            .iter()
+            .any(|e| e.message.contains("`__builtin` is given twice")),
         "{errors:?}"
     );
 }

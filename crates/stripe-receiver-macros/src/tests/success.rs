@@ -322,7 +322,10 @@ fn the_hidden_builtin_flag_marks_the_registration_and_ordinary_receivers_lack_it
     );
     assert_contains(
         &builtin,
-        &["crate::__private::Receiver::new(", "__stripe_receiver_requirements, ).builtin()"],
+        &[
+            "crate::__private::Receiver::new(",
+            "__stripe_receiver_requirements, ).builtin()",
+        ],
     );
     let ordinary = expand_ok(
         r#"#[stripe_receiver("charge.*")]

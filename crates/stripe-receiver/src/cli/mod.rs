@@ -18,6 +18,7 @@ mod deliveries;
 mod endpoints;
 mod events;
 mod jobs;
+mod objects;
 mod output;
 mod receivers;
 mod send;
@@ -64,6 +65,9 @@ pub enum Command {
     /// Inspect stored events.
     #[command(subcommand)]
     Events(events::EventsCommand),
+    /// Inspect the synced Stripe objects (stripe_<plural> tables), or re-sync one from an event.
+    #[command(subcommand)]
+    Objects(objects::ObjectsCommand),
     /// List every compiled-in receiver: event types, function path, file:line.
     Receivers(receivers::ReceiversArgs),
     /// The job outbox: run a worker, list jobs, requeue a dead one.
@@ -135,6 +139,7 @@ pub async fn run(
         Command::Endpoints(cmd) => endpoints::run(&runtime, cmd).await,
         Command::Deliveries(cmd) => deliveries::run(&runtime, cmd).await,
         Command::Events(cmd) => events::run(&runtime, cmd).await,
+        Command::Objects(cmd) => objects::run(&runtime, cmd).await,
         Command::Jobs(cmd) => jobs::run(&runtime, cmd).await,
         Command::Send(_) | Command::Receivers(_) => unreachable!("handled above"),
     }

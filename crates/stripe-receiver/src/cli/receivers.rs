@@ -13,6 +13,9 @@ pub struct ReceiversArgs {
     /// Print one JSON document.
     #[arg(long)]
     json: bool,
+    /// Also list stripe-receiver's built-in receivers (the object sync, which run first).
+    #[arg(long)]
+    builtin: bool,
 }
 
 /// One receiver, as listed (`--json`: one object per receiver, in run order).
@@ -28,6 +31,8 @@ struct Row {
     file: &'static str,
     /// The line of the function's name in `file`.
     line: u32,
+    /// Whether it is one of stripe-receiver's built-in receivers (the object sync).
+    builtin: bool,
 }
 
 pub(super) fn run(args: &ReceiversArgs) -> Result<ExitCode, CliError> {
@@ -35,6 +40,7 @@ pub(super) fn run(args: &ReceiversArgs) -> Result<ExitCode, CliError> {
     let rows: Vec<Row> = registry
         .receivers()
         .iter()
+        .filter(|r| args.builtin || !r.is_builtin())
         .map(|r| {
             let (patterns, event_types) = r.event_types().iter().partition(|t| t.ends_with('*'));
             Row {
@@ -43,6 +49,7 @@ pub(super) fn run(args: &ReceiversArgs) -> Result<ExitCode, CliError> {
                 patterns,
                 file: r.file(),
                 line: r.line(),
+                builtin: r.is_builtin(),
             }
         })
         .collect();
@@ -50,10 +57,21 @@ pub(super) fn run(args: &ReceiversArgs) -> Result<ExitCode, CliError> {
         output::json(&rows);
         return Ok(ExitCode::SUCCESS);
     }
+    let hidden = if args.builtin {
+        0
+    } else {
+        registry.receivers().len() - rows.len()
+    };
+    let builtins_note = || {
+        if hidden > 0 {
+            println!("(and {hidden} built-in object sync receivers, which run first: --builtin lists them)");
+        }
+    };
     if rows.is_empty() {
         println!(
             "no receivers compiled in (this binary links none; see README, \"Linking receivers\")"
         );
+        builtins_note();
         return Ok(ExitCode::SUCCESS);
     }
     let cells: Vec<Vec<String>> = rows
@@ -67,5 +85,6 @@ pub(super) fn run(args: &ReceiversArgs) -> Result<ExitCode, CliError> {
         })
         .collect();
     output::table(&["RECEIVER", "EVENT TYPES", "LOCATION"], &cells);
+    builtins_note();
     Ok(ExitCode::SUCCESS)
 }

@@ -10,7 +10,13 @@ use super::sync_event;
 use crate::{stripe_receiver, BoxError, Event, Tx};
 
 /// `stripe_customers`.
-#[stripe_receiver("customer.created", "customer.updated", "customer.deleted", crate = "crate", __builtin)]
+#[stripe_receiver(
+    "customer.created",
+    "customer.updated",
+    "customer.deleted",
+    crate = "crate",
+    __builtin
+)]
 async fn customers(event: &Event, tx: &mut Tx<'_>) -> Result<(), BoxError> {
     sync_event(&kinds::CUSTOMERS, event, tx).await?;
     Ok(())
@@ -196,6 +202,10 @@ mod tests {
             let path = format!("stripe_receiver::sync::builtin::{}", kind.name);
             assert!(builtins.contains(&path.as_str()), "{path} missing");
         }
-        assert!(registry.receivers().iter().skip(KINDS.len()).all(|r| !r.is_builtin()));
+        assert!(registry
+            .receivers()
+            .iter()
+            .skip(KINDS.len())
+            .all(|r| !r.is_builtin()));
     }
 }

@@ -96,9 +96,9 @@ fn nested(value: &Value, event: &Event, is_root: bool, writes: &mut Vec<(Snapsho
         Value::Object(members) => {
             if !is_root {
                 if let Some(snapshot) = nested_snapshot(value, event) {
-                    let seen = writes.iter().any(|(s, _)| {
-                        s.kind.table == snapshot.kind.table && s.id == snapshot.id
-                    });
+                    let seen = writes
+                        .iter()
+                        .any(|(s, _)| s.kind.table == snapshot.kind.table && s.id == snapshot.id);
                     if !seen {
                         writes.push((snapshot, Write::Upsert));
                     }
@@ -161,7 +161,10 @@ mod tests {
         let refund = json!({"id": "re_1", "object": "refund", "amount": 5});
         let e = event("charge.refund.updated", refund);
         assert!(plan(&CHARGES, &e).is_empty());
-        assert_eq!(summary(&plan(&REFUNDS, &e)), [("stripe_refunds", "re_1", Write::Upsert)]);
+        assert_eq!(
+            summary(&plan(&REFUNDS, &e)),
+            [("stripe_refunds", "re_1", Write::Upsert)]
+        );
     }
 
     #[test]
@@ -176,7 +179,13 @@ mod tests {
     fn deletes_and_their_exceptions() {
         let stub = json!({"id": "ch_1", "object": "charge", "deleted": true});
         let w = plan(&CHARGES, &event("charge.deleted", stub));
-        assert_eq!(w[0].1, Write::Tombstone { deleted_at: 1_700_000_000, stub: true });
+        assert_eq!(
+            w[0].1,
+            Write::Tombstone {
+                deleted_at: 1_700_000_000,
+                stub: true
+            }
+        );
 
         let sub = json!({"id": "sub_1", "object": "subscription", "status": "active"});
         let w = plan(&SUBSCRIPTIONS, &event("customer.subscription.deleted", sub));
@@ -186,7 +195,10 @@ mod tests {
         let pm = json!({"id": "pm_1", "object": "payment_method", "customer": "cus_1"});
         let w = plan(&PAYMENT_METHODS, &event("payment_method.detached", pm));
         assert_eq!(w[0].1, Write::Upsert);
-        assert_eq!(w[0].0.values[0], crate::sync::snapshot::ColumnValue::Text(None));
+        assert_eq!(
+            w[0].0.values[0],
+            crate::sync::snapshot::ColumnValue::Text(None)
+        );
 
         let card = json!({"id": "card_1", "object": "payment_method", "customer": "cus_1"});
         let w = plan(&PAYMENT_METHODS, &event("payment_method.detached", card));

@@ -7,8 +7,8 @@ use super::kind::ObjectKind;
 use super::kinds;
 use super::models::{
     Account, Charge, CheckoutSession, Coupon, Customer, Dispute, ExternalAccount, File, Invoice,
-    InvoiceItem, PaymentIntent, PaymentMethod, Payout, Plan, Price, Product, PromotionCode,
-    Refund, SetupIntent, Subscription, SubscriptionSchedule, TaxId, TaxRate, Transfer,
+    InvoiceItem, PaymentIntent, PaymentMethod, Payout, Plan, Price, Product, PromotionCode, Refund,
+    SetupIntent, Subscription, SubscriptionSchedule, TaxId, TaxRate, Transfer,
 };
 use crate::tx::TxConn;
 use crate::Tx;
@@ -214,8 +214,8 @@ impl Objects<'_, '_> {
             }
         };
         Ok(row.map(|row| {
-            let data = serde_json::from_str(&row.data)
-                .unwrap_or(serde_json::Value::String(row.data));
+            let data =
+                serde_json::from_str(&row.data).unwrap_or(serde_json::Value::String(row.data));
             Synced {
                 object: data.clone(),
                 data,

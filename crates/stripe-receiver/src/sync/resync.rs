@@ -5,6 +5,8 @@
 
 use super::kinds::KINDS;
 use super::{plan, upsert};
+use crate::db::Db;
+use crate::effects::Effects;
 use crate::event::{EventData, EventRequest};
 use crate::tx::TxConn;
 use crate::{Event, Tx};
@@ -64,26 +66,25 @@ pub async fn resync(
     event_id: &str,
     object_id: Option<&str>,
 ) -> Result<Vec<Resynced>, ResyncError> {
-    let row: Option<StoredRow> = match tx.conn_mut() {
-        TxConn::Sqlite(conn) => {
-            sqlx::query_as(
+    let row: Option<StoredRow> =
+        match tx.conn_mut() {
+            TxConn::Sqlite(conn) => sqlx::query_as(
                 "SELECT type, api_version, livemode, account, created, data FROM stripe_events \
                  WHERE id = ?1",
             )
             .bind(event_id)
             .fetch_optional(&mut **conn)
-            .await?
-        }
-        TxConn::Postgres(conn) => {
-            sqlx::query_as(
-                "SELECT type, api_version, livemode, account, created, data::text AS data \
+            .await?,
+            TxConn::Postgres(conn) => {
+                sqlx::query_as(
+                    "SELECT type, api_version, livemode, account, created, data::text AS data \
                  FROM stripe_events WHERE id = $1",
-            )
-            .bind(event_id)
-            .fetch_optional(&mut **conn)
-            .await?
-        }
-    };
+                )
+                .bind(event_id)
+                .fetch_optional(&mut **conn)
+                .await?
+            }
+        };
     let row = row.ok_or_else(|| ResyncError::NoEvent(event_id.to_owned()))?;
     let data: EventData = serde_json::from_str(&row.data)
         .map_err(|e| ResyncError::BadData(event_id.to_owned(), e))?;
@@ -121,4 +122,41 @@ pub async fn resync(
         });
     }
     Ok(done)
+}
+
+/// [`resync`] in a transaction of its own on `db`, committed when it succeeds (the CLI's
+/// `objects resync`, and replay outside a webhook).
+///
+/// # Errors
+/// As [`resync`]; nothing is committed on error.
+pub async fn resync_stored(
+    db: &Db,
+    event_id: &str,
+    object_id: Option<&str>,
+) -> Result<Vec<Resynced>, ResyncError> {
+    let mut effects = Effects::detached();
+    match db {
+        Db::Sqlite(db) => {
+            let mut txn = db.writer().begin().await?;
+            let done = resync(
+                &mut Tx::new((&mut *txn).into(), &mut effects),
+                event_id,
+                object_id,
+            )
+            .await?;
+            txn.commit().await?;
+            Ok(done)
+        }
+        Db::Postgres(db) => {
+            let mut txn = db.pool().begin().await?;
+            let done = resync(
+                &mut Tx::new((&mut *txn).into(), &mut effects),
+                event_id,
+                object_id,
+            )
+            .await?;
+            txn.commit().await?;
+            Ok(done)
+        }
+    }
 }

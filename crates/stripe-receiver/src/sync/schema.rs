@@ -13,7 +13,9 @@ use crate::db::Backend;
 pub(crate) fn render(backend: Backend) -> String {
     let mut out = String::new();
     let flavour = match backend {
-        Backend::Sqlite => "SQLite flavour: booleans are 0/1, JSON is text, synced_at RFC 3339 UTC text",
+        Backend::Sqlite => {
+            "SQLite flavour: booleans are 0/1, JSON is text, synced_at RFC 3339 UTC text"
+        }
         _ => "PostgreSQL flavour: boolean, jsonb, timestamptz",
     };
     let _ = writeln!(
@@ -61,7 +63,11 @@ fn table(out: &mut String, kind: &ObjectKind, backend: Backend) {
         };
         columns.push((column.name.into(), ty));
     }
-    let deleted_default = if sqlite { " DEFAULT 0" } else { " DEFAULT false" };
+    let deleted_default = if sqlite {
+        " DEFAULT 0"
+    } else {
+        " DEFAULT false"
+    };
     columns.extend([
         ("data".into(), format!("{json} NOT NULL")),
         (
@@ -73,10 +79,19 @@ fn table(out: &mut String, kind: &ObjectKind, backend: Backend) {
         ("event_id".into(), format!("{text} NOT NULL")),
         (
             "synced_at".into(),
-            if sqlite { "TEXT NOT NULL" } else { "timestamptz NOT NULL" }.into(),
+            if sqlite {
+                "TEXT NOT NULL"
+            } else {
+                "timestamptz NOT NULL"
+            }
+            .into(),
         ),
     ]);
-    let width = columns.iter().map(|(name, _)| name.len()).max().unwrap_or(0);
+    let width = columns
+        .iter()
+        .map(|(name, _)| name.len())
+        .max()
+        .unwrap_or(0);
     let _ = writeln!(out, "CREATE TABLE {} (", kind.table);
     let last = columns.len() - 1;
     for (i, (name, ty)) in columns.iter().enumerate() {

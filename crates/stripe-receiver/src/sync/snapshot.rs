@@ -125,14 +125,21 @@ mod tests {
         assert!(s.livemode, "the event's livemode when the object has none");
         assert_eq!(s.created, Some(1_699_999_999));
         assert_eq!(s.metadata.as_deref(), Some(r#"{"k":"v"}"#));
-        assert_eq!((s.event_created, s.event_id.as_str()), (1_700_000_100, "evt_1"));
+        assert_eq!(
+            (s.event_created, s.event_id.as_str()),
+            (1_700_000_100, "evt_1")
+        );
     }
 
     #[test]
     fn a_fraction_and_a_missing_id() {
         let rate = json!({"id": "txr_1", "object": "tax_rate", "percentage": 7.25});
         let s = Snapshot::new(&TAX_RATES, "tax_rate", &rate, &event(rate.clone())).unwrap();
-        let i = TAX_RATES.columns.iter().position(|c| c.name == "percentage").unwrap();
+        let i = TAX_RATES
+            .columns
+            .iter()
+            .position(|c| c.name == "percentage")
+            .unwrap();
         assert_eq!(s.values[i], ColumnValue::Float(Some(7.25)));
         let no_id = json!({"object": "charge"});
         assert!(Snapshot::new(&CHARGES, "charge", &no_id, &event(no_id.clone())).is_none());

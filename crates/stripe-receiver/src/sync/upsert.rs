@@ -26,7 +26,11 @@ use crate::Tx;
 ///
 /// # Errors
 /// The database error.
-pub(crate) async fn write(tx: &mut Tx<'_>, s: &Snapshot, write: Write) -> Result<bool, sqlx::Error> {
+pub(crate) async fn write(
+    tx: &mut Tx<'_>,
+    s: &Snapshot,
+    write: Write,
+) -> Result<bool, sqlx::Error> {
     let backend = tx.backend();
     match write {
         Write::Upsert => execute(tx, s, &upsert_sql(s, backend), false, None).await,
@@ -45,7 +49,14 @@ pub(crate) async fn write(tx: &mut Tx<'_>, s: &Snapshot, write: Write) -> Result
 fn columns(s: &Snapshot) -> Vec<&'static str> {
     let mut columns = vec!["id", "object", "account", "livemode", "created", "metadata"];
     columns.extend(s.kind.columns.iter().map(|c| c.name));
-    columns.extend(["data", "deleted", "deleted_at", "event_created", "event_id", "synced_at"]);
+    columns.extend([
+        "data",
+        "deleted",
+        "deleted_at",
+        "event_created",
+        "event_id",
+        "synced_at",
+    ]);
     columns
 }
 
@@ -95,9 +106,14 @@ fn upsert_sql(s: &Snapshot, backend: Backend) -> String {
 
 fn tombstone_sql(s: &Snapshot, backend: Backend) -> String {
     let table = s.kind.table;
-    let newer =
-        format!("(excluded.event_created, excluded.event_id) > ({table}.event_created, {table}.event_id)");
-    let yes = if backend == Backend::Sqlite { "1" } else { "TRUE" };
+    let newer = format!(
+        "(excluded.event_created, excluded.event_id) > ({table}.event_created, {table}.event_id)"
+    );
+    let yes = if backend == Backend::Sqlite {
+        "1"
+    } else {
+        "TRUE"
+    };
     format!(
         "INSERT INTO {table} ({columns}) VALUES ({values}) \
          ON CONFLICT (id) DO UPDATE SET deleted = {yes}, deleted_at = excluded.deleted_at, \

@@ -142,8 +142,14 @@ mod tests {
         let parsed: Vec<SubscriptionStatus> =
             serde_json::from_str(r#"["active", "paused_for_lunch", "self"]"#).unwrap();
         assert_eq!(parsed[0], SubscriptionStatus::Active);
-        assert_eq!(parsed[1], SubscriptionStatus::Other("paused_for_lunch".into()));
+        assert_eq!(
+            parsed[1],
+            SubscriptionStatus::Other("paused_for_lunch".into())
+        );
         assert_eq!(parsed[2].as_str(), "self");
-        assert_eq!(serde_json::to_string(&parsed).unwrap(), r#"["active","paused_for_lunch","self"]"#);
+        assert_eq!(
+            serde_json::to_string(&parsed).unwrap(),
+            r#"["active","paused_for_lunch","self"]"#
+        );
     }
 }

@@ -10,10 +10,7 @@ use serde_json::Value;
 pub(super) fn id_or_object<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
     Ok(match Value::deserialize(d)? {
         Value::String(id) => Some(id),
-        Value::Object(members) => members
-            .get("id")
-            .and_then(Value::as_str)
-            .map(str::to_owned),
+        Value::Object(members) => members.get("id").and_then(Value::as_str).map(str::to_owned),
         _ => None,
     })
 }
@@ -49,10 +46,12 @@ mod tests {
 
     #[test]
     fn shapes() {
-        let p: Probe = serde_json::from_value(json!({"customer": {"id": "cus_1"}, "metadata": null})).unwrap();
+        let p: Probe =
+            serde_json::from_value(json!({"customer": {"id": "cus_1"}, "metadata": null})).unwrap();
         assert_eq!(p.customer.as_deref(), Some("cus_1"));
         assert!(p.metadata.is_empty());
-        let p: Probe = serde_json::from_value(json!({"customer": 5, "metadata": {"n": 1}})).unwrap();
+        let p: Probe =
+            serde_json::from_value(json!({"customer": 5, "metadata": {"n": 1}})).unwrap();
         assert_eq!(p.customer, None);
         assert_eq!(p.metadata["n"], "1");
         let p: Probe = serde_json::from_value(json!({})).unwrap();

@@ -28,9 +28,6 @@ pub use connect::{Account, ExternalAccount, Payout, Transfer};
 pub use customer::{CheckoutSession, Customer, File};
 pub use enums::{
     ChargeStatus, CheckoutSessionStatus, DisputeStatus, InvoiceStatus, PaymentIntentStatus,
-    PayoutStatus, RefundStatus, SetupIntentStatus, SubscriptionScheduleStatus,
-    SubscriptionStatus,
+    PayoutStatus, RefundStatus, SetupIntentStatus, SubscriptionScheduleStatus, SubscriptionStatus,
 };
-pub use payments::{
-    Card, Charge, Dispute, PaymentIntent, PaymentMethod, Refund, SetupIntent,
-};
+pub use payments::{Card, Charge, Dispute, PaymentIntent, PaymentMethod, Refund, SetupIntent};

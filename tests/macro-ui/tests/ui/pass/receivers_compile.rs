@@ -16,7 +16,10 @@ async fn families<'t>(event: &Event, tx: &'t mut Tx<'t>) -> Result<(), std::io::
     Ok(())
 }
 
-#[stripe_receiver("invoice.paid", unchecked("issuing_card.brand_new", "brand_new_family.*"))]
+#[stripe_receiver(
+    "invoice.paid",
+    unchecked("issuing_card.brand_new", "brand_new_family.*")
+)]
 async fn with_unchecked(State(name): State<String>, event: &Event) -> Result<(), String> {
     println!("{name} {}", event.id);
     Ok(())
@@ -27,6 +30,6 @@ async fn no_arguments() {}
 
 fn main() {
     let registry = stripe_receiver::registry::Registry::from_inventory().expect("registry");
-    let paths: Vec<&str> = registry.receivers().iter().map(|r| r.path()).collect();
+    let paths: Vec<&str> = registry.application_receivers().map(|r| r.path()).collect();
     assert_eq!(paths.len(), 5, "{paths:?}");
 }
