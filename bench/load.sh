@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# End-to-end load run: `serve` (release build) on a scratch database, N distinct signed
-# charge.succeeded events (~3 KB) fired by wrk at a given concurrency, each sent once.
-# Stays on 127.0.0.1; bounded by N and by a 120 s wrk limit.
+# End-to-end load run: the benchmark application (bench/app: the runtime plus one user receiver
+# writing a row for charge.succeeded), release build, `serve` on a scratch database; N distinct
+# signed charge.succeeded events (~2.3 KB) fired by wrk (bench/wrk-signed.lua) at one
+# concurrency, each sent once; then the same figures from the server side. Stays on 127.0.0.1;
+# bounded by N and by a 300 s wrk limit. bench/run-all.sh sweeps concurrencies and backends and
+# measures the storage ceilings.
 #
 # Usage: bench/load.sh sqlite|postgres [N=20000] [CONCURRENCY=64]
 #   postgres uses $STRIPE_RECEIVER_TEST_POSTGRES (default postgres://postgres@127.0.0.1:5432/postgres)
@@ -14,8 +17,8 @@ conc="${3:-64}"
 threads=2
 
 command -v wrk >/dev/null || { echo "wrk is needed: apt-get install -y wrk" >&2; exit 2; }
-cargo build --release -q -p stripe-receiver-cli
-bin=target/release/stripe-receiver
+cargo build --release -q -p bench-app
+bin=target/release/bench-app
 
 work=$(mktemp -d /tmp/sr-load-XXXX)
 port=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')

@@ -23,12 +23,25 @@ fn receivers() -> Vec<&'static Receiver> {
         .map(|i| {
             // Every 50th receiver also listens to a family; the rest to one or two exact types.
             let names: &'static [&'static str] = match i % 50 {
-                0 => Box::leak(Box::new(["customer.subscription.*", types[i % types.len()]])),
-                7 => Box::leak(Box::new([types[i % types.len()], types[(i * 7) % types.len()]])),
+                0 => Box::leak(Box::new([
+                    "customer.subscription.*",
+                    types[i % types.len()],
+                ])),
+                7 => Box::leak(Box::new([
+                    types[i % types.len()],
+                    types[(i * 7) % types.len()],
+                ])),
                 _ => Box::leak(Box::new([types[i % types.len()]])),
             };
             let path: &'static str = Box::leak(format!("bench::receiver_{i:04}").into_boxed_str());
-            &*Box::leak(Box::new(Receiver::new(names, path, "bench.rs", 1, noop, no_requirements)))
+            &*Box::leak(Box::new(Receiver::new(
+                names,
+                path,
+                "bench.rs",
+                1,
+                noop,
+                no_requirements,
+            )))
         })
         .collect()
 }
@@ -36,7 +49,11 @@ fn receivers() -> Vec<&'static Receiver> {
 fn lookup(c: &mut Criterion) {
     let registry = Registry::build(receivers()).unwrap();
     let mut group = c.benchmark_group("registry_lookup_1000_receivers");
-    for event_type in ["charge.succeeded", "customer.subscription.updated", "transfer.paid"] {
+    for event_type in [
+        "charge.succeeded",
+        "customer.subscription.updated",
+        "transfer.paid",
+    ] {
         group.bench_function(event_type, |b| {
             b.iter(|| registry.receivers_for(black_box(event_type)).count())
         });

@@ -9,7 +9,12 @@ fn verification(c: &mut Criterion) {
     let secret = Secret::new("whsec_benchmarksecretbenchmarksecret12").unwrap();
     let now = 1_700_000_000;
     let mut group = c.benchmark_group("verify");
-    for (label, size) in [("1 KB", 1024), ("3 KB", 3 * 1024), ("100 KB", 100 * 1024), ("1 MB", 1024 * 1024)] {
+    for (label, size) in [
+        ("1 KB", 1024),
+        ("3 KB", 3 * 1024),
+        ("100 KB", 100 * 1024),
+        ("1 MB", 1024 * 1024),
+    ] {
         let body: Vec<u8> = (0..size).map(|i| b'a' + (i % 26) as u8).collect();
         let header = sign(&body, &secret, now);
         group.throughput(Throughput::Bytes(size as u64));
