@@ -61,20 +61,15 @@ async fn notify_dunning(event: &Event) -> Result<(), BoxError> {
     .into())
 }
 
-/// A receipt row in this application's own table, in the same transaction as the event.
+/// A receipt row in this application's own table, in the same transaction as the event. It reads
+/// the charge as the built-in sync stored it (the sync runs before any receiver of yours).
 #[stripe_receiver("charge.succeeded")]
 async fn record_receipt(event: &Event, tx: &mut Tx<'_>) -> Result<(), BoxError> {
-    #[derive(serde::Deserialize)]
-    struct Charge {
-        id: String,
-        amount: i64,
-        currency: String,
-    }
-    let charge: Charge = event.object_as()?;
+    let charge = tx.charge(event.object_id()?).await?;
     sqlx::query("INSERT INTO quickstart_receipts (charge_id, amount, currency, event_id) VALUES (?1, ?2, ?3, ?4)")
         .bind(&charge.id)
-        .bind(charge.amount)
-        .bind(&charge.currency)
+        .bind(charge.amount.unwrap_or(0))
+        .bind(charge.currency.as_deref().unwrap_or("?"))
         .bind(&event.id)
         .execute(tx.sqlite()?)
         .await?;
@@ -157,12 +152,13 @@ async fn run() -> Result<(), BoxError> {
         if reused { "reused" } else { "new" }
     );
     println!("  secret:    {}", secret.expose());
+    let builtin =
+        runtime.registry().receivers().len() - runtime.registry().application_receivers().count();
     println!(
-        "  receivers: {}",
+        "  receivers: {} (and {builtin} built-in ones that sync Stripe objects into stripe_* tables)",
         runtime
             .registry()
-            .receivers()
-            .iter()
+            .application_receivers()
             .map(|r| r.path())
             .collect::<Vec<_>>()
             .join(", ")
@@ -277,9 +273,20 @@ async fn deliver_samples(runtime: &Runtime, url: &str, secret: &Secret) -> Resul
 
 fn print_reply(file: &str, status: u16, reply: &Value) {
     let outcome = reply["outcome"].as_str().unwrap_or("?");
-    let ran: Vec<&str> = reply["receivers"]
+    // Built-in sync receivers are shown by the object family they sync.
+    let ran: Vec<String> = reply["receivers"]
         .as_array()
-        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(
+                    |path| match path.strip_prefix("stripe_receiver::sync::builtin::") {
+                        Some(family) => format!("[sync {family}]"),
+                        None => path.to_owned(),
+                    },
+                )
+                .collect()
+        })
         .unwrap_or_default();
     let what = match outcome {
         "processed" if ran.is_empty() => "stored; no receiver matches this type".to_owned(),
