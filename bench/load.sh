@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 backend="${1:?sqlite or postgres}"
 n="${2:-20000}"
 conc="${3:-64}"
-threads=2
+threads=$(( conc < 2 ? conc : 2 ))
 
 command -v wrk >/dev/null || { echo "wrk is needed: apt-get install -y wrk" >&2; exit 2; }
 cargo build --release -q -p bench-app
