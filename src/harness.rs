@@ -57,6 +57,41 @@ pub fn postgres_url() -> Option<String> {
     }
 }
 
+/// The environment variable naming the directory of third-party Stripe event payloads that some
+/// tests replay (the project does not ship them; CI has them in `../shared/data/events`).
+pub const SHARED_EVENTS_ENV: &str = "STRIPE_RECEIVER_SHARED_EVENTS";
+
+/// The directory of third-party Stripe event payloads: `$STRIPE_RECEIVER_SHARED_EVENTS` (which
+/// must then exist), else `../shared/data/events` beside the repository when present. `None`
+/// (and one line on stderr, past libtest's capture) when neither is there, e.g. in a clone of
+/// the repository alone.
+pub fn shared_events_dir() -> Option<std::path::PathBuf> {
+    static SKIP_NOTICE: Once = Once::new();
+    if let Ok(dir) = std::env::var(SHARED_EVENTS_ENV) {
+        let dir = std::path::PathBuf::from(dir);
+        assert!(
+            dir.is_dir(),
+            "{SHARED_EVENTS_ENV}={} is not a directory",
+            dir.display()
+        );
+        return Some(dir);
+    }
+    let beside = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/events");
+    if beside.is_dir() {
+        return Some(beside);
+    }
+    SKIP_NOTICE.call_once(|| {
+        let _ = std::io::stderr().write_all(
+            format!(
+                "shared payloads: neither {SHARED_EVENTS_ENV} nor ../shared/data/events is there; \
+                 the tests replaying them were SKIPPED\n"
+            )
+            .as_bytes(),
+        );
+    });
+    None
+}
+
 /// Runs each listed `async fn name(backend: TestBackend)` of the calling test file as two tests,
 /// `sqlite::name` and `postgres::name` (the latter a no-op when PostgreSQL is not configured).
 #[macro_export]
