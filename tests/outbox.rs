@@ -86,6 +86,23 @@ async fn send_test_receipt(job: &Job, Payload(receipt): Payload<Receipt>) -> Res
     Ok(())
 }
 
+/// Enqueues a job that takes a while (milliseconds in `metadata.sleep_ms`).
+#[stripe_receiver("invoice.voided")]
+async fn enqueue_slow(event: &Event, tx: &mut Tx<'_>) -> Result<(), BoxError> {
+    let ms: u64 = event.data.object["metadata"]["sleep_ms"]
+        .as_str()
+        .unwrap_or("0")
+        .parse()?;
+    tx.enqueue_job("slow_test_job", &ms).await?;
+    Ok(())
+}
+
+#[stripe_job("slow_test_job")]
+async fn slow_test_job(job: &Job, Payload(ms): Payload<u64>) {
+    tokio::time::sleep(Duration::from_millis(ms)).await;
+    bump(&format!("slow:{}", job.id));
+}
+
 struct Worker(Option<oneshot::Sender<()>>);
 
 impl Drop for Worker {
@@ -274,7 +291,38 @@ async fn a_failing_action_is_recorded_and_the_answer_stays_200(backend: TestBack
     assert_eq!(d.outcome, stripe_receiver::delivery::Outcome::Processed);
 }
 
+async fn a_slow_job_does_not_hold_up_the_others(backend: TestBackend) {
+    let (s, _w) = server(backend).await;
+    let slow_id = format!("evt_slow_{backend:?}");
+    let (status, _) = s
+        .send(event(
+            &slow_id,
+            "invoice.voided",
+            json!({"id": "in_slow", "object": "invoice", "metadata": {"sleep_ms": "3000"}}),
+        ))
+        .await;
+    assert_eq!(status, 200);
+    tokio::time::sleep(Duration::from_millis(100)).await; // the slow job is running
+    let id = format!("evt_after_slow_{backend:?}");
+    let (status, _) = s.send(paid(&id, json!({}))).await;
+    assert_eq!(status, 200);
+    wait_for("the quick job", async || {
+        jobs_of(&s, &id)
+            .await
+            .first()
+            .is_some_and(|j| j.status == JobStatus::Done)
+    })
+    .await;
+    let slow = jobs_of(&s, &slow_id).await.remove(0);
+    assert_eq!(
+        slow.status,
+        JobStatus::Running,
+        "the quick job finished while the slow one ran"
+    );
+}
+
 both_backends!(
+    a_slow_job_does_not_hold_up_the_others,
     side_effects_of_a_rolled_back_webhook_never_happen,
     side_effects_of_a_committed_webhook_happen_once,
     a_job_failing_twice_runs_three_times_and_ends_done,

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use chrono::Utc;
 use futures_util::FutureExt;
+use tracing::Instrument;
 
 use super::kind::JobParts;
 use super::store::{self, Claimed};
@@ -52,43 +53,67 @@ impl WorkerSettings {
     }
 }
 
-/// Runs jobs until `shutdown` completes; the round in progress finishes first.
+/// Runs jobs until `shutdown` completes: up to [`WorkerSettings::batch`] at once, each in a task
+/// of its own, taking new due jobs as soon as a slot is free (a slow job holds one slot, not the
+/// others). On shutdown it takes no new job and waits for the running ones (each ends by its
+/// lease at the latest; a second Ctrl-C exits at once).
 pub(crate) async fn run_worker(rt: Arc<Inner>, shutdown: impl Future<Output = ()>) {
     let settings = WorkerSettings::from_config(&rt.config);
     tokio::pin!(shutdown);
-    tracing::info!(kinds = rt.jobs.kinds().len(), "job worker started");
+    let kinds: Vec<&str> = rt.jobs.kinds().iter().map(|k| k.name()).collect();
+    tracing::info!(kinds = %kinds.join(","), slots = settings.batch, "job worker started");
+    let mut running = tokio::task::JoinSet::new();
     loop {
-        let now = Utc::now();
-        let lease_until = now + settings.lease;
-        let claimed = match store::claim(&rt.db, now, lease_until, settings.batch).await {
-            Ok(claimed) => claimed,
-            Err(e) => {
-                tracing::warn!(error = %e, "job worker: cannot take jobs; trying again");
-                Vec::new()
+        let free = settings
+            .batch
+            .saturating_sub(u32::try_from(running.len()).unwrap_or(u32::MAX));
+        let mut claimed_any = false;
+        if free > 0 {
+            let now = Utc::now();
+            match store::claim(&rt.db, now, now + settings.lease, free).await {
+                Ok(claimed) => {
+                    claimed_any = !claimed.is_empty();
+                    for job in claimed {
+                        let rt = Arc::clone(&rt);
+                        running.spawn(async move { run_one(&rt, &settings, job).await });
+                    }
+                }
+                Err(e) => tracing::warn!(error = %e, "job worker: cannot take jobs; trying again"),
             }
-        };
-        if claimed.is_empty() {
-            tokio::select! {
-                () = &mut shutdown => break,
-                () = rt.jobs_wakeup.notified() => {}
-                () = tokio::time::sleep(settings.poll) => {}
-            }
-            continue;
         }
-        let round = futures_util::future::join_all(
-            claimed
-                .into_iter()
-                .map(|claimed| run_one(&rt, &settings, claimed)),
+        if claimed_any && running.len() < settings.batch as usize {
+            continue; // more may be due: fill the free slots first
+        }
+        tokio::select! {
+            () = &mut shutdown => break,
+            Some(_) = running.join_next(), if !running.is_empty() => {}
+            () = rt.jobs_wakeup.notified() => {}
+            () = tokio::time::sleep(settings.poll) => {}
+        }
+    }
+    if !running.is_empty() {
+        tracing::info!(
+            running = running.len(),
+            "job worker stopping: waiting for the running jobs (a second Ctrl-C exits at once)"
         );
-        round.await;
+        while running.join_next().await.is_some() {}
     }
     tracing::info!("job worker stopped");
 }
 
-/// One attempt at one job.
+/// One attempt at one job, logged under a span of its own.
 async fn run_one(rt: &Inner, settings: &WorkerSettings, claimed: Claimed) {
+    let span = tracing::info_span!(
+        "job",
+        id = %claimed.job.id,
+        name = %claimed.job.name,
+        attempt = claimed.job.attempt
+    );
+    attempt(rt, settings, claimed).instrument(span).await;
+}
+
+async fn attempt(rt: &Inner, settings: &WorkerSettings, claimed: Claimed) {
     let Claimed { job, payload } = claimed;
-    let span = tracing::info_span!("job", id = %job.id, name = %job.name, attempt = job.attempt);
     let result: Result<(), String> = match rt.jobs.get(&job.name) {
         None => Err(format!(
             "no #[stripe_job(\"{}\")] fn is linked into this binary",
@@ -102,12 +127,7 @@ async fn run_one(rt: &Inner, settings: &WorkerSettings, claimed: Claimed) {
                 state: &rt.state,
             };
             let run = AssertUnwindSafe(kind.call(parts)).catch_unwind();
-            match tokio::time::timeout(
-                settings.lease,
-                tracing::Instrument::instrument(run, span.clone()),
-            )
-            .await
-            {
+            match tokio::time::timeout(settings.lease, run).await {
                 Err(_) => Err(format!(
                     "still running when its {:?} lease ended",
                     settings.lease
@@ -121,7 +141,6 @@ async fn run_one(rt: &Inner, settings: &WorkerSettings, claimed: Claimed) {
             }
         }
     };
-    let _enter = span.enter();
     let now = Utc::now();
     let outcome = match result {
         Ok(()) => {
