@@ -8,17 +8,24 @@ use stripe_receiver::registry::{Registry, RegistryError};
 fn annotated_twice(_event: &Event) {}
 
 #[test]
-fn refused_with_both_locations() {
+fn refused_naming_the_fn_and_its_place() {
     let err = Registry::from_inventory().unwrap_err();
     assert!(matches!(
         err,
-        RegistryError::RegisteredTwice {
+        RegistryError::AttributeTwice {
             path: "registered_twice::annotated_twice",
             ..
         }
     ));
     let message = err.to_string();
-    assert!(message.contains("tests/registered_twice.rs:8"), "{message}");
+    assert!(
+        message.contains("(tests/registered_twice.rs:8)"),
+        "{message}"
+    );
+    assert!(
+        message.contains("carries #[stripe_receiver] twice"),
+        "{message}"
+    );
     assert!(
         message.contains("one #[stripe_receiver(...)] attribute"),
         "{message}"

@@ -56,11 +56,14 @@ fn parse_args(attr: TokenStream) -> syn::Result<JobArgs> {
                 lit.span(),
                 "a job has one name; register another fn for another kind of job",
             )),
-            JobArg::Name(lit) if !valid_name(&lit.value()) => errors.push(syn::Error::new(
-                lit.span(),
-                "job names are lowercase ASCII letters, digits, `_`, `-` and `.`, starting with \
-                 a letter, e.g. \"send_receipt\"",
-            )),
+            JobArg::Name(lit) if !valid_name(&lit.value()) => {
+                errors.push(syn::Error::new(
+                    lit.span(),
+                    "job names are lowercase ASCII letters, digits, `_`, `-` and `.`, starting \
+                     with a letter, e.g. \"send_receipt\"",
+                ));
+                name = Some(lit); // reported; not "missing" as well
+            }
             JobArg::Name(lit) => name = Some(lit),
             JobArg::Crate(lit) => match lit.parse::<syn::Path>() {
                 Ok(path) if krate.is_none() => krate = Some(path),
@@ -232,5 +235,7 @@ mod tests {
             assert!(out.contains(message), "{attr} {item}: {out}");
             assert!(!out.contains("JobKind"), "nothing registered: {out}");
         }
+        let empty = expand(r#""""#, "fn f() {}");
+        assert_eq!(empty.matches("compile_error").count(), 1, "one mistake, one error: {empty}");
     }
 }

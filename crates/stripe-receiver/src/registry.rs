@@ -43,6 +43,14 @@ pub enum RegistryError {
         /// `file:line` of the other.
         second: String,
     },
+    /// One function carries two `#[stripe_receiver]` attributes.
+    #[error("receiver {path} ({location}) carries #[stripe_receiver] twice; put all its event types in one #[stripe_receiver(...)] attribute")]
+    AttributeTwice {
+        /// The function path.
+        path: &'static str,
+        /// `file:line`.
+        location: String,
+    },
     /// A receiver takes `State<T>` for a `T` nobody registered.
     #[error("receiver {path} ({location}) takes State<{type_name}>, but no {type_name} was registered: call RuntimeBuilder::state(...) with one at start-up")]
     MissingState {
@@ -97,6 +105,12 @@ impl Registry {
         let mut by_path: BTreeMap<&'static str, &'static Receiver> = BTreeMap::new();
         for r in receivers {
             if let Some(prev) = by_path.insert(r.path(), r) {
+                if location(prev) == location(r) {
+                    return Err(RegistryError::AttributeTwice {
+                        path: r.path(),
+                        location: location(r),
+                    });
+                }
                 let mut sites = [location(prev), location(r)];
                 sites.sort();
                 let [first, second] = sites;

@@ -63,9 +63,10 @@ pub(super) async fn run(runtime: &Runtime, cmd: DeliveriesCommand) -> Result<Exi
                         output::or_dash(d.event_id.as_deref()),
                         output::or_dash(d.event_type.as_deref()),
                         output::or_dash(d.remote_ip.as_deref()),
-                        match (&d.error, &d.error_detail) {
-                            (Some(c), Some(detail)) => format!("{c}: {detail}"),
-                            (Some(c), None) => c.clone(),
+                        match (&d.error, &d.error_detail, &d.after_commit_error) {
+                            (Some(c), Some(detail), _) => format!("{c}: {detail}"),
+                            (Some(c), None, _) => c.clone(),
+                            (None, _, Some(after)) => format!("after-commit: {after}"),
                             _ => "-".into(),
                         },
                     ]

@@ -164,9 +164,9 @@ pub(super) async fn run(runtime: &Runtime, cmd: EndpointsCommand) -> Result<Exit
             if args.json {
                 output::json(&view(&endpoint, true));
             } else {
-                println!("uuid:   {}", endpoint.uuid);
-                println!("url:    {}", endpoint.url);
-                println!("secret: {}", endpoint.secrets[0].secret.expose());
+                outln!("uuid:   {}", endpoint.uuid);
+                outln!("url:    {}", endpoint.url);
+                outln!("secret: {}", endpoint.secrets[0].secret.expose());
             }
         }
         EndpointsCommand::List { json } => {
@@ -208,13 +208,13 @@ pub(super) async fn run(runtime: &Runtime, cmd: EndpointsCommand) -> Result<Exit
             if !endpoints::set_enabled(db, uuid, false).await? {
                 return Err(format!("no endpoint {uuid}").into());
             }
-            println!("endpoint {uuid} disabled: its URL now answers 404");
+            outln!("endpoint {uuid} disabled: its URL now answers 404");
         }
         EndpointsCommand::Enable { uuid } => {
             if !endpoints::set_enabled(db, uuid, true).await? {
                 return Err(format!("no endpoint {uuid}").into());
             }
-            println!("endpoint {uuid} enabled");
+            outln!("endpoint {uuid} enabled");
         }
         EndpointsCommand::RollSecret {
             uuid,
@@ -243,33 +243,33 @@ pub(super) async fn run(runtime: &Runtime, cmd: EndpointsCommand) -> Result<Exit
                 expires_at: None,
             });
             endpoints::set_secrets(db, uuid, &secrets).await?;
-            println!("secret: {}", new.expose());
-            println!("the previous secrets stay valid until {expiry} (Unix seconds)");
+            outln!("secret: {}", new.expose());
+            outln!("the previous secrets stay valid until {expiry} (Unix seconds)");
         }
     }
     Ok(ExitCode::SUCCESS)
 }
 
 fn print_endpoint(v: &EndpointView<'_>) {
-    println!("uuid:            {}", v.uuid);
-    println!("url:             {}", v.url);
-    println!("stripe id:       {}", output::or_dash(v.stripe_id));
-    println!("enabled:         {}", v.enabled);
-    println!(
+    outln!("uuid:            {}", v.uuid);
+    outln!("url:             {}", v.url);
+    outln!("stripe id:       {}", output::or_dash(v.stripe_id));
+    outln!("enabled:         {}", v.enabled);
+    outln!(
         "mode:            {}",
         if v.livemode { "live" } else { "test" }
     );
-    println!("tolerance:       {} s", v.tolerance_secs);
-    println!("validation:      {}", v.validation);
-    println!("api version:     {}", output::or_dash(v.api_version));
-    println!("enabled events:  {}", v.enabled_events.join(","));
-    println!("account:         {}", output::or_dash(v.account));
+    outln!("tolerance:       {} s", v.tolerance_secs);
+    outln!("validation:      {}", v.validation);
+    outln!("api version:     {}", output::or_dash(v.api_version));
+    outln!("enabled events:  {}", v.enabled_events.join(","));
+    outln!("account:         {}", output::or_dash(v.account));
     for s in &v.secrets {
         match s.expires_at {
-            Some(exp) => println!("secret:          {} (expires at {exp})", s.secret),
-            None => println!("secret:          {}", s.secret),
+            Some(exp) => outln!("secret:          {} (expires at {exp})", s.secret),
+            None => outln!("secret:          {}", s.secret),
         }
     }
-    println!("created at:      {}", v.created_at);
-    println!("updated at:      {}", v.updated_at);
+    outln!("created at:      {}", v.created_at);
+    outln!("updated at:      {}", v.updated_at);
 }

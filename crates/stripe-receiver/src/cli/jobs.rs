@@ -87,7 +87,7 @@ pub(super) async fn run(runtime: &Runtime, cmd: JobsCommand) -> Result<ExitCode,
             if !jobs::retry(runtime.db(), id).await? {
                 return Err(format!("no dead job {id}").into());
             }
-            println!("job {id} requeued");
+            outln!("job {id} requeued");
         }
     }
     Ok(ExitCode::SUCCESS)

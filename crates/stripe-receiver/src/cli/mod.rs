@@ -14,6 +14,21 @@
 //! Every listing command takes `--json` and then prints one JSON document on stdout.
 //! Logs go to stderr (`RUST_LOG` sets the filter; default `info`).
 
+/// `println!` for command output: a closed pipe (`stripe-receiver ... | head -1`) ends the
+/// process quietly instead of panicking.
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let mut out = std::io::stdout().lock();
+        if let Err(e) = writeln!(out, $($arg)*) {
+            if e.kind() == std::io::ErrorKind::BrokenPipe {
+                std::process::exit(0);
+            }
+            panic!("cannot write to stdout: {e}");
+        }
+    }};
+}
+
 mod deliveries;
 mod endpoints;
 mod events;
@@ -149,7 +164,9 @@ pub async fn run(
 /// program installed one already.
 pub fn init_tracing() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+        // PostgreSQL's NOTICEs ("relation ... already exists, skipping" on every migrate) are
+        // not news: shown only when asked for.
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx::postgres::notice=warn"));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)

@@ -122,7 +122,7 @@ pub(super) async fn run(runtime: &Runtime, cmd: ObjectsCommand) -> Result<ExitCo
                 } else {
                     "unchanged (newer state or tombstone kept)"
                 };
-                println!("{} {}: {what}", r.table, r.id);
+                outln!("{} {}: {what}", r.table, r.id);
             }
         }
     }

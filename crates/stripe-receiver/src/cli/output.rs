@@ -4,7 +4,7 @@ use serde::Serialize;
 
 /// Prints `value` as pretty JSON on stdout.
 pub(super) fn json<T: Serialize + ?Sized>(value: &T) {
-    println!(
+    outln!(
         "{}",
         serde_json::to_string_pretty(value).expect("listings serialize")
     );
@@ -27,7 +27,7 @@ pub(super) fn table(header: &[&str], rows: &[Vec<String>]) {
                 out.push_str(&format!("{cell:<w$}  "));
             }
         }
-        println!("{}", out.trim_end());
+        outln!("{}", out.trim_end());
     };
     line(header.to_vec());
     for row in rows {

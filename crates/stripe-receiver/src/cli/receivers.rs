@@ -64,11 +64,11 @@ pub(super) fn run(args: &ReceiversArgs) -> Result<ExitCode, CliError> {
     };
     let builtins_note = || {
         if hidden > 0 {
-            println!("(and {hidden} built-in object sync receivers, which run first: --builtin lists them)");
+            outln!("(and {hidden} built-in object sync receivers, which run first: --builtin lists them)");
         }
     };
     if rows.is_empty() {
-        println!(
+        outln!(
             "no receivers compiled in (this binary links none; see README, \"Linking receivers\")"
         );
         builtins_note();

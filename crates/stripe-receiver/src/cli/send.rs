@@ -40,8 +40,8 @@ pub(super) async fn run(args: &SendArgs) -> Result<ExitCode, CliError> {
         .send(&args.url, &secret, body, args.timestamp)
         .await
         .map_err(|e| format!("POST {} failed: {}", args.url, error_chain(&e)))?;
-    println!("{}", response.status);
-    println!("{}", response.body);
+    outln!("{}", response.status);
+    outln!("{}", response.body);
     Ok(if (200..300).contains(&response.status) {
         ExitCode::SUCCESS
     } else {
