@@ -173,15 +173,18 @@ async fn run() -> Result<(), BoxError> {
 
     deliver_samples(&runtime, &endpoint.url, &secret).await?;
 
-    // The CLI reads the same settings from the environment; repeat the non-default ones.
-    let mut env = String::new();
-    if std::env::var_os("DATABASE_URL").is_some() {
-        env.push_str(&format!("DATABASE_URL={} ", runtime.config().database_url));
-    }
-    if std::env::var_os("STRIPE_RECEIVER_LISTEN").is_some() {
-        env.push_str(&format!("STRIPE_RECEIVER_LISTEN={listen} "));
-    }
-    let cli = format!("{env}cargo run -p stripe-receiver-cli --");
+    // The CLI reads the same settings from the environment; repeat the non-default ones that
+    // matter: the database for every command, the listen address for the URL of a new endpoint.
+    let db_env = match std::env::var_os("DATABASE_URL") {
+        Some(_) => format!("DATABASE_URL={} ", runtime.config().database_url),
+        None => String::new(),
+    };
+    let listen_env = match std::env::var_os("STRIPE_RECEIVER_LISTEN") {
+        Some(_) => format!("STRIPE_RECEIVER_LISTEN={listen} "),
+        None => String::new(),
+    };
+    let cli = format!("{db_env}cargo run -p stripe-receiver-cli --");
+    let cli_listen = format!("{db_env}{listen_env}cargo run -p stripe-receiver-cli --");
     println!();
     println!("Send more yourself, e.g.:");
     println!(
@@ -193,7 +196,7 @@ async fn run() -> Result<(), BoxError> {
     println!(
         "  With the Stripe CLI: `stripe listen` prints a whsec_ secret; make an endpoint with it,"
     );
-    println!("    {cli} endpoints add-local --secret whsec_...");
+    println!("    {cli_listen} endpoints add-local --secret whsec_...");
     println!("  and run `stripe listen --forward-to <the url that prints>`.");
     println!(
         "  (Event ids are unique per event: each quickstart run gives its sample events fresh ids,"

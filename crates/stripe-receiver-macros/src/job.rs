@@ -236,6 +236,10 @@ mod tests {
             assert!(!out.contains("JobKind"), "nothing registered: {out}");
         }
         let empty = expand(r#""""#, "fn f() {}");
-        assert_eq!(empty.matches("compile_error").count(), 1, "one mistake, one error: {empty}");
+        assert_eq!(
+            empty.matches("compile_error").count(),
+            1,
+            "one mistake, one error: {empty}"
+        );
     }
 }
