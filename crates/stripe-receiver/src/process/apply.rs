@@ -1,0 +1,233 @@
+//! What runs inside the webhook's transaction: the event row, the receivers, the delivery row.
+
+use super::*;
+
+/// The part of processing that runs inside the transaction.
+pub(crate) struct Applied {
+    pub outcome: Outcome,
+    pub receivers: Vec<&'static str>,
+    /// What the committed transaction left to do (filled in after the commit).
+    pub effects: Option<Effects>,
+}
+
+/// Stores the event and runs its receivers inside `tx`, then writes the delivery row there too.
+/// The caller commits on `Ok` and rolls back on `Err`.
+pub(crate) async fn apply(
+    rt: &Inner,
+    tx: &mut Tx<'_>,
+    incoming: &Incoming,
+    event: &Event,
+    deadline: tokio::time::Instant,
+) -> Result<Applied, Failure> {
+    let data_json = serde_json::to_string(&event.data).expect("a parsed JSON value serializes");
+    let body_hash = hex::encode(Sha256::digest(&incoming.body));
+    let mismatch = event.livemode != incoming.endpoint.livemode;
+    let inserted = events::insert_if_absent(
+        tx,
+        event,
+        &data_json,
+        &body_hash,
+        incoming.received_at,
+        mismatch,
+    )
+    .await?;
+    if !inserted {
+        let stored = events::identity(tx, &event.id).await?;
+        let same = stored.as_ref().is_some_and(|stored| {
+            stored.body_hash == body_hash
+                || (stored.type_ == event.type_
+                    && stored.created == event.created
+                    && same_json(&stored.data, &event.data))
+        });
+        // An event stored as skipped (it reached an endpoint of the other mode first) is
+        // processed by the first delivery to an endpoint of its own mode.
+        let claimed = same
+            && !mismatch
+            && stored.as_ref().is_some_and(|s| s.skipped)
+            && events::claim_skipped(tx, &event.id).await?;
+        if !claimed {
+            return record_repeat(tx, incoming, event, same).await;
+        }
+    } else if mismatch {
+        let mode = |live: bool| if live { "live" } else { "test" };
+        tracing::warn!(event_id = %event.id, "event livemode differs from the endpoint's; stored, skipped");
+        let record = incoming.delivery(
+            true,
+            Outcome::Skipped,
+            Some(event.id.clone()),
+            Some(event.type_.clone()),
+        );
+        let detail = format!(
+            "{}-mode event on a {}-mode endpoint",
+            mode(event.livemode),
+            mode(incoming.endpoint.livemode)
+        );
+        deliveries::insert(tx, &with_error(record, "livemode_mismatch", detail)).await?;
+        return Ok(Applied {
+            outcome: Outcome::Skipped,
+            receivers: Vec::new(),
+            effects: None,
+        });
+    }
+    let mut ran = Vec::new();
+    for receiver in rt.registry.receivers_for(&event.type_) {
+        tokio::time::timeout_at(deadline, run_receiver(rt, receiver, tx, event))
+            .await
+            .map_err(|_| {
+                if let Some(metrics) = &rt.metrics {
+                    let elapsed = Duration::from_secs(rt.config.processing_timeout_secs);
+                    metrics.receiver(receiver.path(), elapsed, Some("receiver_timeout"));
+                }
+                Failure::Timeout {
+                    path: receiver.path(),
+                    limit_secs: rt.config.processing_timeout_secs,
+                }
+            })??;
+        ran.push(receiver.path());
+    }
+    let record = incoming.delivery(
+        true,
+        Outcome::Processed,
+        Some(event.id.clone()),
+        Some(event.type_.clone()),
+    );
+    deliveries::insert(tx, &record).await?;
+    Ok(Applied {
+        outcome: Outcome::Processed,
+        receivers: ran,
+        effects: None,
+    })
+}
+
+/// The transaction of one attempt, with its hooks: `webhook_pre_process`, then [`apply`] (event
+/// row, receivers, delivery row), then `webhook_post_process` with the outcome — all inside
+/// `tx` and within one processing timeout. A failing hook fails the attempt (rollback).
+pub(super) async fn apply_hooked(
+    rt: &Inner,
+    tx: &mut Tx<'_>,
+    incoming: &Incoming,
+    event: &Event,
+) -> Result<Applied, Failure> {
+    let deadline = hook_deadline(rt);
+    let pre_process = HookInput {
+        event: Some(event),
+        ..HookInput::default()
+    };
+    run_hooks(
+        rt,
+        HookKind::PreProcess,
+        incoming,
+        pre_process,
+        Some(&mut *tx),
+        deadline,
+    )
+    .await
+    .map_err(Failure::Hook)?;
+    let applied = apply(rt, tx, incoming, event, deadline).await?;
+    let post_process = HookInput {
+        event: Some(event),
+        outcome: Some(applied.outcome),
+        ..HookInput::default()
+    };
+    run_hooks(
+        rt,
+        HookKind::PostProcess,
+        incoming,
+        post_process,
+        Some(tx),
+        deadline,
+    )
+    .await
+    .map_err(Failure::Hook)?;
+    Ok(applied)
+}
+
+/// Records a delivery of an already stored event: `duplicate` when the content is the same,
+/// `conflict` (and a warning) when it differs. No receiver runs.
+pub(super) async fn record_repeat(
+    tx: &mut Tx<'_>,
+    incoming: &Incoming,
+    event: &Event,
+    same: bool,
+) -> Result<Applied, Failure> {
+    let outcome = if same {
+        Outcome::Duplicate
+    } else {
+        Outcome::Conflict
+    };
+    let mut record = incoming.delivery(
+        true,
+        outcome,
+        Some(event.id.clone()),
+        Some(event.type_.clone()),
+    );
+    if outcome == Outcome::Conflict {
+        tracing::warn!(event_id = %event.id, "event id already stored with different content; recorded as conflict, no receiver runs");
+        record = with_error(
+            record,
+            "event_id_conflict",
+            "an event with this id and different content was stored earlier".into(),
+        );
+    }
+    deliveries::insert(tx, &record).await?;
+    Ok(Applied {
+        outcome,
+        receivers: Vec::new(),
+        effects: None,
+    })
+}
+
+pub(super) async fn run_receiver(
+    rt: &Inner,
+    receiver: &'static Receiver,
+    tx: &mut Tx<'_>,
+    event: &Event,
+) -> Result<(), Failure> {
+    let span = info_span!(
+        "receiver",
+        path = receiver.path(),
+        duration_us = tracing::field::Empty
+    );
+    let started = Instant::now();
+    tx.effects().current_receiver = receiver.path();
+    let mut rtx = tx.reborrow();
+    let parts = Parts {
+        event,
+        tx: Some(&mut rtx),
+        state: &rt.state,
+    };
+    let result = AssertUnwindSafe(receiver.call(parts))
+        .catch_unwind()
+        .instrument(span.clone())
+        .await;
+    let elapsed = started.elapsed();
+    span.record("duration_us", elapsed.as_micros());
+    let _enter = span.enter();
+    tracing::debug!(elapsed_us = elapsed.as_micros(), "receiver done");
+    if let Some(metrics) = &rt.metrics {
+        let failure = match &result {
+            Ok(Ok(())) => None,
+            Ok(Err(_)) => Some("receiver_error"),
+            Err(_) => Some("receiver_panic"),
+        };
+        metrics.receiver(receiver.path(), elapsed, failure);
+    }
+    match result {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(error)) => Err(Failure::Receiver {
+            path: receiver.path(),
+            error,
+        }),
+        Err(panic) => Err(Failure::Panic {
+            path: receiver.path(),
+            message: panic_message(&*panic),
+        }),
+    }
+}
+
+pub(super) fn same_json(stored: &str, data: &crate::event::EventData) -> bool {
+    serde_json::from_str::<serde_json::Value>(stored)
+        .ok()
+        .zip(serde_json::to_value(data).ok())
+        .is_some_and(|(a, b)| a == b)
+}

@@ -1,0 +1,77 @@
+//! The webhook's transaction, and running it again after a transient conflict.
+
+use super::*;
+
+/// SQLSTATEs after which the whole transaction is run again: serialization failure and
+/// deadlock (PostgreSQL's documented "retry the transaction" errors,
+/// <https://www.postgresql.org/docs/current/mvcc-serialization-failure-handling.html>).
+pub(super) const SERIALIZATION_FAILURES: [&str; 2] = ["40001", "40P01"];
+/// A unique violation raised by a receiver's own query (e.g. a naive select-then-insert racing
+/// a concurrent webhook) is retried too: the retry sees the other transaction's committed row.
+pub(super) const UNIQUE_VIOLATION: &str = "23505";
+/// How many times one webhook's transaction is tried before giving up.
+pub(crate) const MAX_ATTEMPTS: u32 = 4;
+
+/// Runs the webhook's transaction, again (with a short randomized backoff) after a transient
+/// conflict, at most [`MAX_ATTEMPTS`] times. Every attempt starts from scratch: the previous one
+/// rolled back entirely.
+pub(super) async fn run_with_retries(
+    rt: &Inner,
+    incoming: &Incoming,
+    event: &Event,
+) -> Result<Applied, Failure> {
+    let mut attempt = 1;
+    loop {
+        let result = match &rt.db {
+            Db::Sqlite(db) => in_transaction(db.writer(), rt, incoming, event).await,
+            Db::Postgres(db) => in_transaction(db.pool(), rt, incoming, event).await,
+        };
+        match result {
+            Err(failure) if attempt < MAX_ATTEMPTS && failure.is_retryable() => {
+                let backoff = std::time::Duration::from_millis(
+                    5 * (1 << attempt) + rand::random::<u64>() % 10,
+                );
+                tracing::warn!(
+                    attempt,
+                    sqlstate = failure.sqlstate().unwrap_or("?"),
+                    "transient conflict; the whole transaction runs again in {backoff:?}"
+                );
+                tokio::time::sleep(backoff).await;
+                attempt += 1;
+            }
+            other => return other,
+        }
+    }
+}
+
+/// One attempt: begin, [`apply`], commit — or roll back on failure.
+pub(super) async fn in_transaction<DB>(
+    pool: &sqlx::Pool<DB>,
+    rt: &Inner,
+    incoming: &Incoming,
+    event: &Event,
+) -> Result<Applied, Failure>
+where
+    DB: sqlx::Database,
+    for<'c> &'c mut DB::Connection: Into<TxConn<'c>>,
+{
+    let mut txn = pool.begin().await?;
+    let mut effects = Effects::new(rt.jobs_handle(), &event.id);
+    let applied = {
+        let mut tx = Tx::new((&mut *txn).into(), &mut effects);
+        apply_hooked(rt, &mut tx, incoming, event).await
+    };
+    match applied {
+        Ok(mut applied) => {
+            txn.commit().await?;
+            applied.effects = Some(effects);
+            Ok(applied)
+        }
+        Err(failure) => {
+            if let Err(e) = txn.rollback().await {
+                tracing::error!(error = %e, "rollback failed; the connection is discarded");
+            }
+            Err(failure)
+        }
+    }
+}
