@@ -30,15 +30,17 @@
 //! }
 //! ```
 //!
-//! Receivers may take, in any order: `&Event`, `&mut Tx<'_>`, and [`State<T>`] (values
-//! registered with [`RuntimeBuilder::state`]). They return `()` or `Result<(), E>` with `E`
-//! convertible into [`BoxError`]. `async fn` and plain `fn` both work.
+//! Receivers may take, in any order: `&Event`, `&mut Tx<'_>` (or the backend's native
+//! connection), and [`State<T>`] (values registered with [`RuntimeBuilder::state`]). They return
+//! `()` or `Result<(), E>` with `E` convertible into [`BoxError`]. `async fn` and plain `fn` both
+//! work.
 //!
-//! The processing rules are in [`process`](crate#processing); the crate README has the whole
-//! contract, the macro's expansion, and the linking rule for receivers in another crate.
-//!
-//! ## Processing
-//! See the module docs of the processing pipeline in the README ("Processing contract").
+//! Around them: [`Tx::after_commit`] and the job outbox ([`jobs`], [`Tx::enqueue_job`],
+//! [`macro@stripe_job`]) for side effects, lifecycle hooks ([`hooks`], `#[stripe_hook]`), the
+//! built-in sync of Stripe objects ([`sync`], read back with `tx.charge(id)` and its siblings),
+//! and the [`cli`]. The README has the whole contract: processing rules and answers, the
+//! macro's expansion, the linking rule for receivers in another crate, configuration, storage.
+#![warn(missing_docs)]
 
 mod after_commit;
 mod api_key;

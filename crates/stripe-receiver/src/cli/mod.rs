@@ -80,7 +80,7 @@ pub enum Command {
     /// Inspect stored events.
     #[command(subcommand)]
     Events(events::EventsCommand),
-    /// Inspect the synced Stripe objects (stripe_<plural> tables), or re-sync one from an event.
+    /// Inspect the synced Stripe objects (`stripe_<plural>` tables), or re-sync one from an event.
     #[command(subcommand)]
     Objects(objects::ObjectsCommand),
     /// List every compiled-in receiver: event types, function path, file:line.

@@ -8,7 +8,7 @@ macro_rules! open_enum {
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
         #[non_exhaustive]
         pub enum $name {
-            $($(#[$vdoc])* $variant,)+
+            $($(#[$vdoc])* #[doc = concat!("Stripe's `", $value, "`.")] $variant,)+
             /// A value this version does not know, as Stripe sent it.
             Other(String),
         }
