@@ -202,8 +202,7 @@ pub(super) async fn run_receiver(
         .await;
     let elapsed = started.elapsed();
     span.record("duration_us", elapsed.as_micros());
-    let _enter = span.enter();
-    tracing::debug!(elapsed_us = elapsed.as_micros(), "receiver done");
+    span.in_scope(|| tracing::debug!(elapsed_us = elapsed.as_micros(), "receiver done"));
     if let Some(metrics) = &rt.metrics {
         let failure = match &result {
             Ok(Ok(())) => None,
