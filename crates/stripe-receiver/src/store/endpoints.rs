@@ -16,6 +16,18 @@ struct StoredSecret {
     expires_at: Option<i64>,
 }
 
+/// The `secrets` column's JSON for `secrets`.
+fn secrets_json(secrets: &[EndpointSecret]) -> String {
+    let stored: Vec<StoredSecret> = secrets
+        .iter()
+        .map(|s| StoredSecret {
+            secret: s.secret.expose().to_owned(),
+            expires_at: s.expires_at,
+        })
+        .collect();
+    serde_json::to_string(&stored).expect("strings and integers serialize")
+}
+
 /// Errors reading or writing endpoints.
 #[derive(Debug, thiserror::Error)]
 pub enum EndpointStoreError {
@@ -81,15 +93,7 @@ pub async fn create(db: &Db, new: NewEndpoint) -> Result<Endpoint, EndpointStore
         created_at: now,
         updated_at: now,
     };
-    let secrets: Vec<StoredSecret> = endpoint
-        .secrets
-        .iter()
-        .map(|s| StoredSecret {
-            secret: s.secret.expose().to_owned(),
-            expires_at: s.expires_at,
-        })
-        .collect();
-    let secrets = serde_json::to_string(&secrets).expect("secrets serialize");
+    let secrets = secrets_json(&endpoint.secrets);
     let events = serde_json::to_string(&endpoint.enabled_events).expect("strings serialize");
     let tolerance = i64::try_from(endpoint.tolerance_secs).unwrap_or(i64::MAX);
     match db {
@@ -226,14 +230,7 @@ pub async fn set_secrets(
     uuid: Uuid,
     secrets: &[EndpointSecret],
 ) -> Result<bool, EndpointStoreError> {
-    let stored: Vec<StoredSecret> = secrets
-        .iter()
-        .map(|s| StoredSecret {
-            secret: s.secret.expose().to_owned(),
-            expires_at: s.expires_at,
-        })
-        .collect();
-    let json = serde_json::to_string(&stored).expect("secrets serialize");
+    let json = secrets_json(secrets);
     let now = Utc::now();
     let done = match db {
         Db::Sqlite(db) => sqlx::query(
