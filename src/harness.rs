@@ -13,7 +13,7 @@ use std::sync::Once;
 
 use serde_json::{json, Value};
 use sqlx::Connection;
-use stripe_receiver::config::Config;
+use stripe_receiver::config::{Config, GroupCommit};
 use stripe_receiver::db::Db;
 use stripe_receiver::delivery::Delivery;
 use stripe_receiver::endpoint::{Endpoint, NewEndpoint};
@@ -34,6 +34,9 @@ pub enum TestBackend {
     Sqlite,
     /// A fresh database on the server named by [`POSTGRES_ENV`].
     Postgres,
+    /// As [`TestBackend::Postgres`], with group commit on (`STRIPE_RECEIVER_GROUP_COMMIT=on`;
+    /// SQLite has it on by default, so the SQLite half covers it there).
+    PostgresGroupCommit,
 }
 
 /// The admin URL of the PostgreSQL server for tests, if configured. When it is not, prints once
@@ -111,6 +114,16 @@ macro_rules! both_backends {
                 async fn $name() {
                     if $crate::harness::postgres_url().is_some() {
                         super::$name($crate::harness::TestBackend::Postgres).await
+                    }
+                }
+            )+
+        }
+        mod postgres_group_commit {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    if $crate::harness::postgres_url().is_some() {
+                        super::$name($crate::harness::TestBackend::PostgresGroupCommit).await
                     }
                 }
             )+
@@ -204,12 +217,24 @@ impl TestServer {
                 None,
                 format!("sqlite://{}", dir.path().join("test.db").display()),
             ),
-            TestBackend::Postgres => {
+            TestBackend::Postgres | TestBackend::PostgresGroupCommit => {
                 let admin =
                     postgres_url().expect("PostgreSQL tests need STRIPE_RECEIVER_TEST_POSTGRES");
                 let (pg, url) = ScratchPg::create(&admin).await;
                 (Some(pg), url)
             }
+        };
+        let group_commit = match backend {
+            TestBackend::PostgresGroupCommit => Some(GroupCommit::On),
+            _ => None,
+        };
+        let configure = move |builder: RuntimeBuilder| match group_commit {
+            Some(mode) => {
+                let mut builder = builder;
+                builder.config_mut().group_commit = mode;
+                configure(builder)
+            }
+            None => configure(builder),
         };
         Self::start_on(database_url, dir, pg, configure, endpoint).await
     }

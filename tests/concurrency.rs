@@ -158,8 +158,9 @@ async fn fifty_concurrent_deliveries_of_one_event_commit_once(backend: TestBacke
 
 async fn a_duplicate_waiting_on_a_failing_first_attempt_then_runs_in_full(backend: TestBackend) {
     let s = server(backend).await;
+    // The id names the test backend: FAILED_ONCE is shared by the variants running in parallel.
     let body = captured(
-        "evt_wait",
+        &format!("evt_wait_{backend:?}"),
         json!({"sleep_ms": "400", "fail_first_attempt": "true"}),
     );
     let first = s.send(body.clone());

@@ -420,17 +420,19 @@ async fn same_id_different_body_is_a_conflict_and_runs_nothing(backend: TestBack
 
 async fn failed_first_attempt_leaves_nothing_and_the_retry_runs_in_full(backend: TestBackend) {
     let s = server(backend).await;
+    // The id names the test backend: FAILED_ONCE is shared by the variants running in parallel.
+    let id = &format!("evt_retry_{backend:?}");
     let body = event(
-        "evt_retry",
+        id,
         "charge.succeeded",
         charge_with(json!({"fail_first_attempt": "true"})),
     );
     let (status, reply) = s.send(body.clone()).await;
     assert_eq!(status, 500);
     assert_eq!(reply["failed_receiver"], "processing::b_maybe_fail");
-    assert!(!stored(&s, "evt_retry").await, "no event row");
+    assert!(!stored(&s, id).await, "no event row");
     assert_eq!(
-        runs(&s, "evt_retry").await,
+        runs(&s, id).await,
         0,
         "a_record_charge's write rolled back"
     );
@@ -447,13 +449,13 @@ async fn failed_first_attempt_leaves_nothing_and_the_retry_runs_in_full(backend:
     let (status, reply) = s.send(body).await;
     assert_eq!(status, 200, "{reply}");
     assert_eq!(reply["outcome"], "processed");
-    assert_eq!(runs(&s, "evt_retry").await, 2);
-    assert!(stored(&s, "evt_retry").await);
+    assert_eq!(runs(&s, id).await, 2);
+    assert!(stored(&s, id).await);
     assert_eq!(s.deliveries().await.len(), 2);
     let by_event = stripe_receiver::store::deliveries::list(
         s.db(),
         &stripe_receiver::store::deliveries::DeliveryFilter {
-            event_id: Some("evt_retry".into()),
+            event_id: Some(id.into()),
             limit: 10,
             ..Default::default()
         },

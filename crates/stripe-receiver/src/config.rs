@@ -121,6 +121,71 @@ pub struct Config {
         global = true
     )]
     pub db_max_connections: u32,
+
+    /// Group commit: webhooks that arrive while the writer is busy are processed together in
+    /// one transaction, each inside its own savepoint, and committed with one durable commit
+    /// (one fsync for the batch). `auto` turns it on for SQLite (which has one writer anyway)
+    /// and off for PostgreSQL. See [`GroupCommit`].
+    #[arg(
+        long,
+        env = "STRIPE_RECEIVER_GROUP_COMMIT",
+        value_enum,
+        default_value_t = GroupCommit::Auto,
+        global = true
+    )]
+    pub group_commit: GroupCommit,
+
+    /// Group commit: the most webhooks one batch (one transaction) holds.
+    #[arg(
+        long,
+        env = "STRIPE_RECEIVER_GROUP_COMMIT_MAX_BATCH",
+        default_value_t = 64,
+        value_parser = clap::value_parser!(u32).range(1..=10_000),
+        global = true
+    )]
+    pub group_commit_max_batch: u32,
+
+    /// Group commit on PostgreSQL: how many batches run at once, each on a connection of its
+    /// own from the pool (SQLite always runs one).
+    #[arg(
+        long,
+        env = "STRIPE_RECEIVER_GROUP_COMMIT_WRITERS",
+        default_value_t = 2,
+        value_parser = clap::value_parser!(u32).range(1..=1_000),
+        global = true
+    )]
+    pub group_commit_writers: u32,
+}
+
+/// Whether concurrent webhooks share one transaction ([`Config::group_commit`]).
+///
+/// With group commit a webhook's work runs inside a savepoint of a transaction shared with the
+/// other webhooks that were waiting for the writer at the same time. A failing webhook rolls
+/// back to its savepoint only (its receivers' writes and its event row vanish; the others are
+/// unaffected); a second delivery of an event earlier in the same batch is a duplicate; every
+/// 2xx is sent only after the batch's commit. Receivers of a batch run one after another on the
+/// batch's connection, so a slow receiver delays the rest of its batch (the processing timeout
+/// still bounds it). If the batch cannot commit, each of its webhooks runs again alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum GroupCommit {
+    /// On for SQLite, off for PostgreSQL.
+    Auto,
+    /// On for either backend.
+    On,
+    /// Every webhook commits its own transaction.
+    Off,
+}
+
+impl GroupCommit {
+    /// Whether group commit is on for `backend`.
+    #[must_use]
+    pub fn enabled(self, backend: crate::db::Backend) -> bool {
+        match self {
+            Self::Auto => backend == crate::db::Backend::Sqlite,
+            Self::On => true,
+            Self::Off => false,
+        }
+    }
 }
 
 impl Config {

@@ -13,6 +13,7 @@
 //! | `stripe_receiver_receiver_failures_total` | counter | `receiver`, `class` | receiver calls that failed: `receiver_error`, `receiver_panic`, `receiver_timeout` |
 //! | `stripe_receiver_validation_failures_total` | counter | `class` | deliveries refused by validation, by failure class |
 //! | `stripe_receiver_hook_failures_total` | counter | `hook`, `path`, `class` | hook functions that failed: `hook_error`, `hook_panic`, `hook_timeout` |
+//! | `stripe_receiver_group_commit_batch_size` | histogram | | with group commit: webhooks committed by one commit (its `_count` is the number of group commits, its `_sum` the webhooks they committed) |
 
 use std::time::Duration;
 
@@ -31,6 +32,9 @@ pub const CONTENT_TYPE: &str = "text/plain; version=0.0.4; charset=utf-8";
 const LATENCY_BUCKETS: [f64; 12] = [
     0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0,
 ];
+
+/// Bucket bounds of the group-commit batch size, webhooks.
+const BATCH_BUCKETS: [f64; 10] = [1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0, 128.0, 256.0, 1024.0];
 
 const OUTCOMES: [Outcome; 6] = [
     Outcome::Processed,
@@ -66,6 +70,7 @@ pub struct Metrics {
     receiver_failures: IntCounterVec,
     validation_failures: IntCounterVec,
     hook_failures: IntCounterVec,
+    batch_size: Histogram,
 }
 
 impl Metrics {
@@ -131,6 +136,17 @@ impl Metrics {
         registry
             .register(Box::new(receiver_duration.clone()))
             .expect("distinct metric");
+        let batch_size = Histogram::with_opts(
+            HistogramOpts::new(
+                "stripe_receiver_group_commit_batch_size",
+                "Webhooks committed together by one group commit.",
+            )
+            .buckets(BATCH_BUCKETS.to_vec()),
+        )
+        .expect("valid metric");
+        registry
+            .register(Box::new(batch_size.clone()))
+            .expect("distinct metric");
         for outcome in OUTCOMES {
             deliveries.with_label_values(&[outcome.as_str()]);
         }
@@ -146,6 +162,7 @@ impl Metrics {
             receiver_failures,
             validation_failures,
             hook_failures,
+            batch_size,
         }
     }
 
@@ -192,6 +209,11 @@ impl Metrics {
                 .with_label_values(&[path, class])
                 .inc();
         }
+    }
+
+    /// Records one group commit that committed `webhooks` webhooks.
+    pub(crate) fn group_commit(&self, webhooks: usize) {
+        self.batch_size.observe(webhooks as f64);
     }
 
     /// Counts a failed hook function.

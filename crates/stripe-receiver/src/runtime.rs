@@ -7,6 +7,7 @@ use std::sync::Arc;
 use tokio::net::TcpListener;
 
 use crate::config::Config;
+use crate::process::GroupCommitter;
 use sqlx::migrate::Migrator;
 
 use crate::db::{Backend, Db, DbError, PoolSettings};
@@ -131,7 +132,12 @@ impl RuntimeBuilder {
             db.run_migrator(&mut migrator).await?;
         }
         Ok(Runtime {
-            inner: Arc::new(Inner {
+            inner: Arc::new_cyclic(|rt| Inner {
+                group_commit: self
+                    .config
+                    .group_commit
+                    .enabled(db.backend())
+                    .then(|| GroupCommitter::start(rt.clone(), db.backend(), &self.config)),
                 jobs,
                 tasks: tokio_util::task::TaskTracker::new(),
                 jobs_wakeup: tokio::sync::Notify::new(),
@@ -161,6 +167,8 @@ pub(crate) struct Inner {
     /// Wakes the job worker when a committed webhook enqueued jobs.
     pub jobs_wakeup: tokio::sync::Notify,
     pub db: Db,
+    /// The group-commit queue, when group commit is on for this backend.
+    pub group_commit: Option<GroupCommitter>,
     pub registry: Registry,
     /// The compiled-in lifecycle hooks.
     pub hooks: crate::hooks::HookRegistry,

@@ -21,6 +21,7 @@
 //! webhooks inside one transaction, each under its own savepoint, and commit them together.
 
 use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
@@ -39,6 +40,7 @@ pub(crate) use crate::error_chain::error_chain;
 use crate::hooks::run::{run_hooks, HookFault, HookInput};
 use crate::hooks::{HookKind, ProcessingError, Validation};
 use crate::receiver::{Parts, Receiver};
+use crate::config::Config;
 use crate::runtime::Inner;
 use crate::signature::{self, SignatureError};
 use crate::store::{deliveries, events};
@@ -47,6 +49,7 @@ use crate::{Event, EventError, Tx};
 
 mod apply;
 mod failure;
+mod group;
 mod hook_calls;
 mod record;
 mod retry;
@@ -55,6 +58,8 @@ mod validate;
 use apply::*;
 pub(crate) use failure::panic_message;
 use failure::*;
+pub(crate) use group::GroupCommitter;
+use group::Batched;
 use hook_calls::*;
 use record::*;
 use retry::*;
@@ -63,7 +68,7 @@ use validate::*;
 /// A request that reached a known, enabled endpoint, with its body read.
 pub(crate) struct Incoming {
     pub delivery_id: Uuid,
-    pub endpoint: Endpoint,
+    pub endpoint: std::sync::Arc<Endpoint>,
     pub received_at: DateTime<Utc>,
     pub remote_ip: Option<String>,
     pub headers: serde_json::Value,
@@ -98,8 +103,9 @@ pub(crate) struct Reply {
 }
 
 /// Processes one delivery end to end and says what to answer. Never panics on input.
-pub(crate) async fn process(rt_arc: &std::sync::Arc<Inner>, incoming: Incoming) -> Reply {
+pub(crate) async fn process(rt_arc: &Arc<Inner>, incoming: Incoming) -> Reply {
     let rt: &Inner = rt_arc;
+    let incoming = Arc::new(incoming);
     let pre_validate = run_hooks(
         rt,
         HookKind::PreValidate,
@@ -142,7 +148,7 @@ pub(crate) async fn process(rt_arc: &std::sync::Arc<Inner>, incoming: Incoming) 
         return hook_aborted(rt, &incoming, fault, validation.valid, event).await;
     }
     let event = match verdict {
-        Verdict::Valid(event) => event,
+        Verdict::Valid(event) => Arc::new(event),
         Verdict::Invalid { class, detail } => {
             tracing::warn!(class, "delivery failed validation");
             let record = incoming.delivery(false, Outcome::Invalid, None, None);
@@ -182,8 +188,8 @@ pub(crate) async fn process(rt_arc: &std::sync::Arc<Inner>, incoming: Incoming) 
                 status: 200,
                 delivery: Some(incoming.delivery_id),
                 outcome: applied.outcome,
-                event: Some(event.id),
-                event_type: Some(event.type_),
+                event: Some(event.id.clone()),
+                event_type: Some(event.type_.clone()),
                 receivers: applied.receivers,
                 failed_receiver: None,
                 failed_hook: None,
@@ -260,8 +266,8 @@ pub(crate) async fn process(rt_arc: &std::sync::Arc<Inner>, incoming: Incoming) 
                         status: 503,
                         delivery: None,
                         outcome: Outcome::Failed,
-                        event: Some(event.id),
-                        event_type: Some(event.type_),
+                        event: Some(event.id.clone()),
+                        event_type: Some(event.type_.clone()),
                         receivers: Vec::new(),
                         failed_receiver: None,
                         failed_hook: None,
@@ -290,8 +296,8 @@ pub(crate) async fn process(rt_arc: &std::sync::Arc<Inner>, incoming: Incoming) 
                 event_type: Some(event.type_.clone()),
             };
             fire_processing_error(rt, &incoming, Some(&event), error).await;
-            reply.event = Some(event.id);
-            reply.event_type = Some(event.type_);
+            reply.event = Some(event.id.clone());
+            reply.event_type = Some(event.type_.clone());
             reply.failed_receiver = failed_receiver;
             reply.failed_hook = failed_hook;
             reply

@@ -17,15 +17,12 @@ pub(crate) const MAX_ATTEMPTS: u32 = 4;
 /// rolled back entirely.
 pub(super) async fn run_with_retries(
     rt: &Inner,
-    incoming: &Incoming,
-    event: &Event,
+    incoming: &Arc<Incoming>,
+    event: &Arc<Event>,
 ) -> Result<Applied, Failure> {
     let mut attempt = 1;
     loop {
-        let result = match &rt.db {
-            Db::Sqlite(db) => in_transaction(db.writer(), rt, incoming, event).await,
-            Db::Postgres(db) => in_transaction(db.pool(), rt, incoming, event).await,
-        };
+        let result = run_once(rt, incoming, event).await;
         match result {
             Err(failure) if attempt < MAX_ATTEMPTS && failure.is_retryable() => {
                 let backoff = std::time::Duration::from_millis(
@@ -41,6 +38,24 @@ pub(super) async fn run_with_retries(
             }
             other => return other,
         }
+    }
+}
+
+/// One attempt: in the next group commit when it is on ([`group`]), else (or when the batch
+/// could not commit) in a transaction of its own.
+async fn run_once(
+    rt: &Inner,
+    incoming: &Arc<Incoming>,
+    event: &Arc<Event>,
+) -> Result<Applied, Failure> {
+    if let Some(group) = &rt.group_commit {
+        if let Batched::Done(result) = group.submit(incoming, event).await {
+            return result;
+        }
+    }
+    match &rt.db {
+        Db::Sqlite(db) => in_transaction(db.writer(), rt, incoming, event).await,
+        Db::Postgres(db) => in_transaction(db.pool(), rt, incoming, event).await,
     }
 }
 

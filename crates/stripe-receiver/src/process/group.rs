@@ -1,0 +1,242 @@
+//! Group commit: webhooks that wait for the writer at the same time share one transaction, each
+//! inside its own savepoint, and one durable commit ([`crate::config::GroupCommit`]).
+//!
+//! A request hands its verified event to a queue ([`GroupCommitter::submit`]) and waits. A
+//! writer task takes the first queued webhook and every other one already queued (at most
+//! `STRIPE_RECEIVER_GROUP_COMMIT_MAX_BATCH`), begins one transaction and runs, for each webhook
+//! in arrival order, the same work as a transaction of its own would run ([`apply_hooked`])
+//! inside a savepoint:
+//!
+//! - success: the savepoint is released and the webhook waits for the batch's commit; its
+//!   answer (and its after-commit actions) come only after that commit is durable;
+//! - failure: the transaction rolls back to the savepoint, so only that webhook's work vanishes;
+//!   it is answered at once (the caller records the failed delivery as usual);
+//! - a second delivery of an event stored earlier in the batch sees that row, as it would see a
+//!   committed one: a duplicate;
+//! - when a savepoint statement or the commit fails, the batch's work is lost together: every
+//!   webhook of it not yet answered runs again in a transaction of its own
+//!   ([`Batched::Alone`]), so the outcome is the one it would have had without group commit.
+//!
+//! The batch is whatever queued while the previous batch ran: under light load a batch holds one
+//! webhook and costs what a plain transaction costs, plus a savepoint; under load it amortizes
+//! the commit's fsync over many webhooks.
+
+use std::panic::AssertUnwindSafe;
+use std::sync::{Arc, Weak};
+
+use futures_util::FutureExt;
+use sqlx::Connection;
+use tokio::sync::{mpsc, oneshot, Mutex};
+use tracing::Instrument;
+
+use super::*;
+
+/// How many webhooks may wait in the queue before `submit` itself waits (back-pressure).
+const QUEUE_DEPTH: usize = 4096;
+
+/// The queue of webhooks waiting for a group commit, and its writer tasks.
+pub(crate) struct GroupCommitter {
+    queue: mpsc::Sender<Job>,
+}
+
+/// A webhook waiting for a batch.
+struct Job {
+    incoming: Arc<Incoming>,
+    event: Arc<Event>,
+    /// The request's span, so that receivers' logs keep the delivery's fields.
+    span: tracing::Span,
+    done: oneshot::Sender<Batched>,
+}
+
+/// What became of a submitted webhook.
+pub(super) enum Batched {
+    /// It ran in a batch: `Ok` once the batch committed, `Err` when its savepoint was rolled back.
+    Done(Result<Applied, Failure>),
+    /// The batch could not commit (or the writer is gone): nothing of this webhook was written;
+    /// run it in a transaction of its own.
+    Alone,
+}
+
+impl GroupCommitter {
+    /// Starts the writer tasks: one for SQLite, `group_commit_writers` for PostgreSQL. They stop
+    /// when the runtime is dropped (the queue closes).
+    pub(crate) fn start(rt: Weak<Inner>, backend: crate::db::Backend, config: &Config) -> Self {
+        let (queue, receiver) = mpsc::channel(QUEUE_DEPTH);
+        let receiver = Arc::new(Mutex::new(receiver));
+        let writers = match backend {
+            crate::db::Backend::Sqlite => 1,
+            _ => config.group_commit_writers.max(1),
+        };
+        let max_batch = config.group_commit_max_batch.max(1) as usize;
+        for _ in 0..writers {
+            tokio::spawn(writer(rt.clone(), Arc::clone(&receiver), max_batch));
+        }
+        Self { queue }
+    }
+
+    /// Queues a webhook and waits until its batch has committed, or its savepoint has been
+    /// rolled back.
+    pub(super) async fn submit(&self, incoming: &Arc<Incoming>, event: &Arc<Event>) -> Batched {
+        let (done, answer) = oneshot::channel();
+        let job = Job {
+            incoming: Arc::clone(incoming),
+            event: Arc::clone(event),
+            span: tracing::Span::current(),
+            done,
+        };
+        if self.queue.send(job).await.is_err() {
+            return Batched::Alone;
+        }
+        answer.await.unwrap_or(Batched::Alone)
+    }
+}
+
+/// One writer: takes a batch from the queue, runs it, and again, until the queue closes.
+async fn writer(rt: Weak<Inner>, queue: Arc<Mutex<mpsc::Receiver<Job>>>, max_batch: usize) {
+    loop {
+        let batch = {
+            let mut receiver = queue.lock().await;
+            let Some(first) = receiver.recv().await else {
+                return;
+            };
+            let mut batch = Vec::with_capacity(max_batch.min(64));
+            batch.push(first);
+            while batch.len() < max_batch {
+                match receiver.try_recv() {
+                    Ok(job) => batch.push(job),
+                    Err(_) => break,
+                }
+            }
+            batch
+        };
+        // The jobs' senders drop with the batch if the runtime is gone: their callers run alone.
+        let Some(rt) = rt.upgrade() else { return };
+        let size = batch.len();
+        let run = match &rt.db {
+            Db::Sqlite(db) => run_batch(db.writer(), &rt, batch).boxed(),
+            Db::Postgres(db) => run_batch(db.pool(), &rt, batch).boxed(),
+        };
+        // A panic outside a receiver (receivers' panics are caught where they run) must not
+        // stop the writer: the batch's jobs are dropped, so their callers run alone.
+        if let Err(panic) = AssertUnwindSafe(run).catch_unwind().await {
+            tracing::error!(
+                batch = size,
+                panic = %panic_message(&*panic),
+                "group commit batch panicked; its webhooks run again alone"
+            );
+        }
+    }
+}
+
+/// Runs one batch in one transaction, a savepoint per webhook, and answers every webhook.
+async fn run_batch<DB>(pool: &sqlx::Pool<DB>, rt: &Inner, batch: Vec<Job>)
+where
+    DB: sqlx::Database,
+    for<'c> &'c mut DB::Connection: Into<TxConn<'c>>,
+{
+    let size = batch.len();
+    let mut conn = match pool.acquire().await {
+        Ok(conn) => conn,
+        Err(e) => return fail_all(batch, &e),
+    };
+    let mut txn = match conn.begin().await {
+        Ok(txn) => txn,
+        Err(e) => return fail_all(batch, &e),
+    };
+    let mut committed_later: Vec<(Job, Applied)> = Vec::with_capacity(size);
+    let mut jobs = batch.into_iter();
+    let mut broken = false;
+    for job in jobs.by_ref() {
+        let mut savepoint = match txn.begin().await {
+            Ok(savepoint) => savepoint,
+            Err(e) => {
+                tracing::error!(error = %e, "group commit: SAVEPOINT failed; the batch runs again alone");
+                alone(job);
+                broken = true;
+                break;
+            }
+        };
+        let mut effects = Effects::new(rt.jobs_handle(), &job.event.id);
+        let result = {
+            let mut tx = Tx::new((&mut *savepoint).into(), &mut effects);
+            apply_hooked(rt, &mut tx, &job.incoming, &job.event)
+                .instrument(job.span.clone())
+                .await
+        };
+        match result {
+            Ok(mut applied) => {
+                if let Err(e) = savepoint.commit().await {
+                    tracing::error!(error = %e, "group commit: RELEASE SAVEPOINT failed; the batch runs again alone");
+                    alone(job);
+                    broken = true;
+                    break;
+                }
+                applied.effects = Some(effects);
+                committed_later.push((job, applied));
+            }
+            Err(failure) => {
+                let rolled_back = savepoint.rollback().await;
+                let _ = job.done.send(Batched::Done(Err(failure)));
+                if let Err(e) = rolled_back {
+                    // The transaction is unusable (SQLite may have rolled it back entirely).
+                    tracing::error!(error = %e, "group commit: ROLLBACK TO SAVEPOINT failed; the batch runs again alone");
+                    broken = true;
+                    break;
+                }
+            }
+        }
+    }
+    if broken {
+        if let Err(e) = txn.rollback().await {
+            tracing::debug!(error = %e, "group commit: rollback of a broken batch failed");
+        }
+        jobs.for_each(alone);
+        committed_later.into_iter().for_each(|(job, _)| alone(job));
+        return;
+    }
+    match txn.commit().await {
+        Ok(()) => {
+            tracing::debug!(
+                batch = size,
+                committed = committed_later.len(),
+                "group commit"
+            );
+            if let Some(metrics) = &rt.metrics {
+                metrics.group_commit(committed_later.len());
+            }
+            for (job, applied) in committed_later {
+                let _ = job.done.send(Batched::Done(Ok(applied)));
+            }
+        }
+        Err(e) => {
+            tracing::error!(error = %e, batch = size, "group commit: COMMIT failed; the batch's webhooks run again alone");
+            committed_later.into_iter().for_each(|(job, _)| alone(job));
+        }
+    }
+}
+
+fn alone(job: Job) {
+    let _ = job.done.send(Batched::Alone);
+}
+
+/// No connection or no transaction for the batch: every webhook of it fails as its own
+/// transaction would have (a pool timeout stays a pool timeout: 503, "database unavailable").
+fn fail_all(batch: Vec<Job>, e: &sqlx::Error) {
+    tracing::error!(error = %e, batch = batch.len(), "group commit: no transaction for the batch");
+    for job in batch {
+        let _ = job
+            .done
+            .send(Batched::Done(Err(Failure::Database(same_error(e)))));
+    }
+}
+
+/// An equivalent of `e` for each webhook of a batch (`sqlx::Error` is not `Clone`): the kinds the
+/// failure path tells apart are kept; anything else keeps its message.
+fn same_error(e: &sqlx::Error) -> sqlx::Error {
+    match e {
+        sqlx::Error::PoolTimedOut => sqlx::Error::PoolTimedOut,
+        sqlx::Error::PoolClosed => sqlx::Error::PoolClosed,
+        sqlx::Error::Io(io) => sqlx::Error::Io(std::io::Error::new(io.kind(), io.to_string())),
+        other => sqlx::Error::Protocol(other.to_string()),
+    }
+}
