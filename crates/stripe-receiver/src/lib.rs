@@ -51,6 +51,7 @@ pub mod db;
 pub mod delivery;
 mod effects;
 pub mod endpoint;
+mod endpoint_cache;
 mod error_chain;
 mod event;
 pub mod hooks;

@@ -131,6 +131,8 @@ impl RuntimeBuilder {
         for (_, mut migrator) in self.migrations.into_iter().filter(|(b, _)| *b == backend) {
             db.run_migrator(&mut migrator).await?;
         }
+        let endpoint_cache =
+            crate::endpoint_cache::EndpointCache::start(&db, self.config.db_timeout()).await;
         Ok(Runtime {
             inner: Arc::new_cyclic(|rt| Inner {
                 group_commit: self
@@ -139,6 +141,7 @@ impl RuntimeBuilder {
                     .enabled(db.backend())
                     .then(|| GroupCommitter::start(rt.clone(), db.backend(), &self.config)),
                 jobs,
+                endpoint_cache,
                 tasks: tokio_util::task::TaskTracker::new(),
                 jobs_wakeup: tokio::sync::Notify::new(),
                 db,
@@ -167,6 +170,9 @@ pub(crate) struct Inner {
     /// Wakes the job worker when a committed webhook enqueued jobs.
     pub jobs_wakeup: tokio::sync::Notify,
     pub db: Db,
+    /// The endpoints of `POST /webhooks/{uuid}`, kept in step with the database
+    /// ([`crate::endpoint_cache`]).
+    pub endpoint_cache: crate::endpoint_cache::EndpointCache,
     /// The group-commit queue, when group commit is on for this backend.
     pub group_commit: Option<GroupCommitter>,
     pub registry: Registry,
@@ -283,6 +289,7 @@ impl Runtime {
             .with_graceful_shutdown(shutdown)
             .await?;
         self.finish_after_commit_actions().await;
+        self.inner.endpoint_cache.stop().await;
         Ok(())
     }
 

@@ -14,7 +14,6 @@ use uuid::Uuid;
 use crate::process::{self, Incoming};
 use crate::runtime::Runtime;
 use crate::signature::SIGNATURE_HEADER;
-use crate::store::endpoints;
 
 /// Receives one delivery: 404 for an unknown or disabled endpoint (empty body, nothing stored),
 /// 413 for a body over the limit (nothing stored), else the processing contract
@@ -27,7 +26,7 @@ pub(super) async fn receive(
     let Ok(uuid) = Uuid::parse_str(&uuid) else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    let endpoint = match endpoints::get(rt.db(), uuid).await {
+    let endpoint = match rt.inner.endpoint_cache.get(rt.db(), uuid).await {
         Ok(Some(e)) if e.enabled => e,
         Ok(_) => return StatusCode::NOT_FOUND.into_response(),
         Err(e) => {

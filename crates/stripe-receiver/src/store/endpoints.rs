@@ -218,6 +218,7 @@ pub async fn set_enabled(db: &Db, uuid: Uuid, enabled: bool) -> Result<bool, End
         .await?
         .rows_affected(),
     };
+    crate::endpoint_cache::changed(db, uuid);
     Ok(done > 0)
 }
 
@@ -253,6 +254,7 @@ pub async fn set_secrets(
         .await?
         .rows_affected(),
     };
+    crate::endpoint_cache::changed(db, uuid);
     Ok(done > 0)
 }
 
