@@ -128,7 +128,31 @@ async fn writer(rt: Weak<Inner>, queue: Arc<Mutex<mpsc::Receiver<Job>>>, max_bat
     }
 }
 
+/// The savepoint every webhook of a batch runs under (one name, reused: see [`run_batch`]).
+const SAVEPOINT: &str = "SAVEPOINT stripe_receiver_webhook";
+/// Keeps the previous webhook's work and opens the next webhook's savepoint, in one round trip.
+const NEXT_SAVEPOINT: &str =
+    "RELEASE SAVEPOINT stripe_receiver_webhook; SAVEPOINT stripe_receiver_webhook";
+/// Undoes the current webhook's work; the savepoint stays, ready for the next webhook.
+const ROLLBACK_SAVEPOINT: &str = "ROLLBACK TO SAVEPOINT stripe_receiver_webhook";
+
+/// Where the batch's savepoint stands before the next webhook.
+#[derive(Clone, Copy)]
+enum Savepoint {
+    /// None opened yet.
+    None,
+    /// Open, with nothing done under it (just opened, or just rolled back to).
+    Clean,
+    /// Open, holding a webhook that succeeded: release it and open a fresh one.
+    Holding,
+}
+
 /// Runs one batch in one transaction, a savepoint per webhook, and answers every webhook.
+///
+/// The savepoint statements cost one round trip per webhook: a webhook that succeeded is kept
+/// by releasing its savepoint in the same statement that opens the next one; a webhook that
+/// failed is undone by `ROLLBACK TO SAVEPOINT`, which leaves the savepoint open for the next;
+/// the last one is released by the COMMIT.
 async fn run_batch<DB>(pool: &sqlx::Pool<DB>, rt: &Inner, batch: Vec<Job>)
 where
     DB: sqlx::Database,
@@ -145,37 +169,38 @@ where
     };
     let mut committed_later: Vec<(Job, Applied)> = Vec::with_capacity(size);
     let mut jobs = batch.into_iter();
+    let mut savepoint = Savepoint::None;
     let mut broken = false;
     for job in jobs.by_ref() {
-        let mut savepoint = match txn.begin().await {
-            Ok(savepoint) => savepoint,
-            Err(e) => {
+        let open = match savepoint {
+            Savepoint::None => Some(SAVEPOINT),
+            Savepoint::Holding => Some(NEXT_SAVEPOINT),
+            Savepoint::Clean => None,
+        };
+        if let Some(sql) = open {
+            if let Err(e) = raw(&mut (&mut *txn).into(), sql).await {
                 tracing::error!(error = %e, "group commit: SAVEPOINT failed; the batch runs again alone");
                 alone(job);
                 broken = true;
                 break;
             }
-        };
+        }
+        savepoint = Savepoint::Clean;
         let mut effects = Effects::new(rt.jobs_handle(), &job.event.id);
         let result = {
-            let mut tx = Tx::new((&mut *savepoint).into(), &mut effects);
+            let mut tx = Tx::new((&mut *txn).into(), &mut effects);
             apply_hooked(rt, &mut tx, &job.incoming, &job.event)
                 .instrument(job.span.clone())
                 .await
         };
         match result {
             Ok(mut applied) => {
-                if let Err(e) = savepoint.commit().await {
-                    tracing::error!(error = %e, "group commit: RELEASE SAVEPOINT failed; the batch runs again alone");
-                    alone(job);
-                    broken = true;
-                    break;
-                }
                 applied.effects = Some(effects);
                 committed_later.push((job, applied));
+                savepoint = Savepoint::Holding;
             }
             Err(failure) => {
-                let rolled_back = savepoint.rollback().await;
+                let rolled_back = raw(&mut (&mut *txn).into(), ROLLBACK_SAVEPOINT).await;
                 let _ = job.done.send(Batched::Done(Err(failure)));
                 if let Err(e) = rolled_back {
                     // The transaction is unusable (SQLite may have rolled it back entirely).
@@ -212,6 +237,17 @@ where
             tracing::error!(error = %e, batch = size, "group commit: COMMIT failed; the batch's webhooks run again alone");
             committed_later.into_iter().for_each(|(job, _)| alone(job));
         }
+    }
+}
+
+/// Runs savepoint statements (no parameters, possibly several in one string) on the batch's
+/// connection.
+async fn raw(conn: &mut TxConn<'_>, sql: &'static str) -> Result<(), sqlx::Error> {
+    match conn {
+        // A `&str` carries no arguments: PostgreSQL runs it with the simple query protocol,
+        // which takes several statements; SQLite runs them one after another.
+        TxConn::Sqlite(conn) => sqlx::Executor::execute(&mut **conn, sql).await.map(drop),
+        TxConn::Postgres(conn) => sqlx::Executor::execute(&mut **conn, sql).await.map(drop),
     }
 }
 
