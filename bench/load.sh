@@ -16,7 +16,7 @@ n="${2:-20000}"
 conc="${3:-64}"
 threads=$(( conc < 2 ? conc : 2 ))
 
-command -v wrk >/dev/null || { echo "wrk is needed: apt-get install -y wrk" >&2; exit 2; }
+bench/install-tools.sh
 cargo build --release -q -p bench-app
 bin=target/release/bench-app
 
