@@ -431,11 +431,7 @@ async fn failed_first_attempt_leaves_nothing_and_the_retry_runs_in_full(backend:
     assert_eq!(status, 500);
     assert_eq!(reply["failed_receiver"], "processing::b_maybe_fail");
     assert!(!stored(&s, id).await, "no event row");
-    assert_eq!(
-        runs(&s, id).await,
-        0,
-        "a_record_charge's write rolled back"
-    );
+    assert_eq!(runs(&s, id).await, 0, "a_record_charge's write rolled back");
     let failed = &s.deliveries().await[0];
     assert_eq!(failed.outcome, Outcome::Failed);
     assert_eq!(failed.error.as_deref(), Some("receiver_error"));

@@ -33,7 +33,10 @@ impl SqliteDb {
             .foreign_keys(true)
             .busy_timeout(settings.acquire_timeout);
         let in_memory = url.contains(":memory:") || url.contains("mode=memory");
+        // No ping before each acquire (sqlx's default): a connection to a local file does not
+        // go stale, and the ping is a round trip to the connection's thread on every query.
         let writer = SqlitePoolOptions::new()
+            .test_before_acquire(false)
             .max_connections(1)
             .min_connections(if in_memory { 1 } else { 0 })
             .idle_timeout(None)
@@ -45,6 +48,7 @@ impl SqliteDb {
             writer.clone()
         } else {
             SqlitePoolOptions::new()
+                .test_before_acquire(false)
                 .max_connections(settings.read_connections.max(1))
                 .acquire_timeout(settings.acquire_timeout)
                 .connect_with(options.read_only(true))
