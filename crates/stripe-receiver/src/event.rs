@@ -238,10 +238,8 @@ impl WireEvent {
     /// the slow path for its error.
     fn into_event(self) -> Option<Event> {
         let tagged = self.object.as_ref().is_none_or(|kind| kind == "event");
-        let valid = tagged
-            && self.data.object.is_object()
-            && !self.id.is_empty()
-            && !self.type_.is_empty();
+        let valid =
+            tagged && self.data.object.is_object() && !self.id.is_empty() && !self.type_.is_empty();
         valid.then(|| Event {
             id: self.id,
             type_: self.type_,
