@@ -8,10 +8,15 @@ pub(crate) struct Applied {
     pub receivers: Vec<&'static str>,
     /// What the committed transaction left to do (filled in after the commit).
     pub effects: Option<Effects>,
+    /// The delivery row, written by the caller in the same transaction after the
+    /// `webhook_post_process` hooks (one statement for a whole batch with group commit);
+    /// `None` once written.
+    pub record: Option<Delivery>,
 }
 
-/// Stores the event and runs its receivers inside `tx`, then writes the delivery row there too.
-/// The caller commits on `Ok` and rolls back on `Err`.
+/// Stores the event and runs its receivers inside `tx`, and says what the delivery row is. The
+/// caller writes that row in the same transaction ([`write_record`]), then commits on `Ok` and
+/// rolls back on `Err`.
 pub(crate) async fn apply(
     rt: &Inner,
     tx: &mut Tx<'_>,
@@ -46,7 +51,7 @@ pub(crate) async fn apply(
             && stored.as_ref().is_some_and(|s| s.skipped)
             && events::claim_skipped(tx, &event.id).await?;
         if !claimed {
-            return record_repeat(tx, incoming, event, same).await;
+            return record_repeat(incoming, event, same);
         }
     } else if mismatch {
         let mode = |live: bool| if live { "live" } else { "test" };
@@ -62,11 +67,11 @@ pub(crate) async fn apply(
             mode(event.livemode),
             mode(incoming.endpoint.livemode)
         );
-        deliveries::insert(tx, &with_error(record, "livemode_mismatch", detail)).await?;
         return Ok(Applied {
             outcome: Outcome::Skipped,
             receivers: Vec::new(),
             effects: None,
+            record: Some(with_error(record, "livemode_mismatch", detail)),
         });
     }
     let mut ran = Vec::new();
@@ -91,11 +96,11 @@ pub(crate) async fn apply(
         Some(event.id.clone()),
         Some(event.type_.clone()),
     );
-    deliveries::insert(tx, &record).await?;
     Ok(Applied {
         outcome: Outcome::Processed,
         receivers: ran,
         effects: None,
+        record: Some(record),
     })
 }
 
@@ -142,10 +147,17 @@ pub(super) async fn apply_hooked(
     Ok(applied)
 }
 
+/// Writes the delivery row [`apply`] left in `applied`, inside `tx`.
+pub(super) async fn write_record(tx: &mut Tx<'_>, applied: &mut Applied) -> Result<(), Failure> {
+    if let Some(record) = applied.record.take() {
+        deliveries::insert(tx, &record).await?;
+    }
+    Ok(())
+}
+
 /// Records a delivery of an already stored event: `duplicate` when the content is the same,
 /// `conflict` (and a warning) when it differs. No receiver runs.
-pub(super) async fn record_repeat(
-    tx: &mut Tx<'_>,
+pub(super) fn record_repeat(
     incoming: &Incoming,
     event: &Event,
     same: bool,
@@ -169,11 +181,11 @@ pub(super) async fn record_repeat(
             "an event with this id and different content was stored earlier".into(),
         );
     }
-    deliveries::insert(tx, &record).await?;
     Ok(Applied {
         outcome,
         receivers: Vec::new(),
         effects: None,
+        record: Some(record),
     })
 }
 

@@ -74,7 +74,10 @@ where
     let mut effects = Effects::new(rt.jobs_handle(), &event.id);
     let applied = {
         let mut tx = Tx::new((&mut *txn).into(), &mut effects);
-        apply_hooked(rt, &mut tx, incoming, event).await
+        match apply_hooked(rt, &mut tx, incoming, event).await {
+            Ok(mut applied) => write_record(&mut tx, &mut applied).await.map(|()| applied),
+            Err(failure) => Err(failure),
+        }
     };
     match applied {
         Ok(mut applied) => {

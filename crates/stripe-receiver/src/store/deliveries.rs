@@ -22,6 +22,65 @@ pub(crate) async fn insert(tx: &mut Tx<'_>, d: &Delivery) -> Result<(), sqlx::Er
     }
 }
 
+/// Inserts several delivery rows inside the transaction with one statement (a group commit's
+/// batch: one round trip instead of one per webhook).
+///
+/// # Errors
+/// The database error; then none of the rows is written.
+pub(crate) async fn insert_many(
+    conn: &mut TxConn<'_>,
+    rows: &[Delivery],
+) -> Result<(), sqlx::Error> {
+    /// Rows per statement: 12 parameters each stays far below SQLite's 32,766 and PostgreSQL's
+    /// 65,535 parameters per statement.
+    const CHUNK: usize = 500;
+    const COLUMNS: &str = "INSERT INTO stripe_webhook_deliveries (id, endpoint_uuid, received_at, \
+        remote_ip, headers, body, valid, outcome, event_id, event_type, error, error_detail) ";
+    for chunk in rows.chunks(CHUNK) {
+        match conn {
+            TxConn::Sqlite(conn) => {
+                let mut query = sqlx::QueryBuilder::<sqlx::Sqlite>::new(COLUMNS);
+                query.push_values(chunk, |mut row, d| {
+                    row.push_bind(d.id.to_string())
+                        .push_bind(d.endpoint_uuid.to_string())
+                        .push_bind(format_time(d.received_at))
+                        .push_bind(&d.remote_ip)
+                        .push_bind(d.headers.to_string())
+                        .push_bind(&d.body)
+                        .push_bind(d.valid)
+                        .push_bind(d.outcome.as_str())
+                        .push_bind(&d.event_id)
+                        .push_bind(&d.event_type)
+                        .push_bind(&d.error)
+                        .push_bind(&d.error_detail);
+                });
+                query.build().execute(&mut **conn).await?;
+            }
+            TxConn::Postgres(conn) => {
+                let mut query = sqlx::QueryBuilder::<sqlx::Postgres>::new(COLUMNS);
+                query.push_values(chunk, |mut row, d| {
+                    row.push_bind(d.id)
+                        .push_bind(d.endpoint_uuid)
+                        .push_bind(d.received_at)
+                        .push_bind(&d.remote_ip)
+                        .push_unseparated("::inet")
+                        .push_bind(d.headers.to_string())
+                        .push_unseparated("::jsonb")
+                        .push_bind(&d.body)
+                        .push_bind(d.valid)
+                        .push_bind(d.outcome.as_str())
+                        .push_bind(&d.event_id)
+                        .push_bind(&d.event_type)
+                        .push_bind(&d.error)
+                        .push_bind(&d.error_detail);
+                });
+                query.build().execute(&mut **conn).await?;
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Inserts the delivery row in its own transaction (validation failures, and failures recorded
 /// after a rollback).
 ///
