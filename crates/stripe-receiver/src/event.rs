@@ -240,7 +240,7 @@ impl WireEvent {
         let tagged = self.object.as_ref().is_none_or(|kind| kind == "event");
         let valid =
             tagged && self.data.object.is_object() && !self.id.is_empty() && !self.type_.is_empty();
-        valid.then(|| Event {
+        valid.then_some(Event {
             id: self.id,
             type_: self.type_,
             api_version: self.api_version,
