@@ -49,6 +49,8 @@ struct Job {
 }
 
 /// What became of a submitted webhook.
+// Moved once, through a oneshot channel: boxing the large variant would only add an allocation.
+#[allow(clippy::large_enum_variant)]
 pub(super) enum Batched {
     /// It ran in a batch: `Ok` once the batch committed, `Err` when its savepoint was rolled back.
     Done(Result<Applied, Failure>),
