@@ -177,6 +177,7 @@ where
     for<'c> &'c mut DB::Connection: Into<TxConn<'c>>,
 {
     let size = batch.len();
+    let started = std::time::Instant::now();
     let mut conn = match pool.acquire().await {
         Ok(conn) => conn,
         Err(e) => return fail_all(batch, &e),
@@ -248,11 +249,15 @@ where
         committed_later.into_iter().for_each(|(job, _)| alone(job));
         return;
     }
+    let worked = started.elapsed();
     match txn.commit().await {
         Ok(()) => {
+            // bench/profile.sh reads these fields.
             tracing::debug!(
                 batch = size,
                 committed = committed_later.len(),
+                work_us = worked.as_micros(),
+                commit_us = (started.elapsed() - worked).as_micros(),
                 "group commit"
             );
             if let Some(metrics) = &rt.metrics {
