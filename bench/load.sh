@@ -22,7 +22,9 @@ bin=target/release/bench-app
 
 work=$(mktemp -d /tmp/sr-load-XXXX)
 port=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
-export STRIPE_RECEIVER_LISTEN="127.0.0.1:$port" RUST_LOG=warn
+export STRIPE_RECEIVER_LISTEN="127.0.0.1:$port" RUST_LOG="${RUST_LOG:-warn}"
+# Metrics on: the group-commit histogram says how many commits the webhooks took.
+export STRIPE_RECEIVER_METRICS=true
 admin="${STRIPE_RECEIVER_TEST_POSTGRES:-postgres://postgres@127.0.0.1:5432/postgres}"
 pgdb="sr_load_$$"
 case "$backend" in
@@ -76,6 +78,18 @@ print(f'wall time {t:.2f} s, {n / t:.0f} webhooks/s; server CPU {($cpu1 - $cpu0)
 stored=$($bin events list --limit 1000000 --json | python3 -c 'import json,sys;print(len(json.load(sys.stdin)))')
 echo "events stored: $stored of $n"
 echo "server peak RSS: $(grep VmHWM /proc/$server/status | awk '{print $2, $3}')"
+python3 - "$port" "$n" <<'PY'
+import sys, urllib.request
+port, n = sys.argv[1], int(sys.argv[2])
+text = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics").read().decode()
+value = lambda name: next((float(l.split()[-1]) for l in text.splitlines() if l.startswith(name + " ")), 0.0)
+commits, webhooks = value("stripe_receiver_group_commit_batch_size_count"), value("stripe_receiver_group_commit_batch_size_sum")
+if commits:
+    print(f"group commits: {commits:.0f} for {webhooks:.0f} webhooks (mean batch {webhooks / commits:.1f}; "
+          f"{commits / n:.3f} commits per webhook)")
+else:
+    print("group commit: off (one commit per processed webhook)")
+PY
 if [ "$backend" = postgres ]; then
   # A backend reports its counts to pg_stat_database at most once a second while it lives, and
   # at exit: stop the server (its connections close) before reading the delta.

@@ -24,11 +24,12 @@ perf record -q -e cpu-clock -F 999 -a -g -o "$out/perf.data" -- sleep 4 2>/dev/n
 wait "$load"
 cat "$out/load.txt" | grep -vE "^kept"
 echo "-- CPU share by thread name (all CPUs; swapper = idle):"
-perf report -i "$out/perf.data" --no-children --sort comm --stdio -g none 2>/dev/null | grep "%" | head -8
+perf report -i "$out/perf.data" --no-children --sort comm --stdio -g none 2>/dev/null | grep "%" | head -8 || true
 for comm in tokio-rt-worker sqlx-sqlite-wor stripe-receiver postgres; do
-  if perf report -i "$out/perf.data" --comm "$comm" --no-children --sort sym --stdio -g none 2>/dev/null | grep -q "%"; then
+  top=$(perf report -i "$out/perf.data" --comm "$comm" --no-children --sort dso,sym --stdio -g none 2>/dev/null | grep "%" | head -12 || true)
+  if [ -n "$top" ]; then
     echo "-- top symbols of $comm (share of all samples):"
-    perf report -i "$out/perf.data" --comm "$comm" --no-children --sort dso,sym --stdio -g none 2>/dev/null | grep "%" | head -12
+    echo "$top"
   fi
 done
 work=$(sed -n 's/^kept //p' "$out/load.txt")
@@ -36,8 +37,9 @@ if [ -n "$work" ] && grep -q "group commit" "$work/serve.log"; then
   echo "-- group commit batches (from the server's debug log):"
   python3 - "$work/serve.log" <<'PY'
 import re, sys
+plain = (re.sub(r"\x1b\[[0-9;]*m", "", l) for l in open(sys.argv[1]))  # the log may be coloured
 rows = [tuple(int(x) for x in m.groups()) for m in
-        (re.search(r"batch=(\d+) committed=(\d+) work_us=(\d+) commit_us=(\d+)", l) for l in open(sys.argv[1])) if m]
+        (re.search(r"batch=(\d+) committed=(\d+) work_us=(\d+) commit_us=(\d+)", l) for l in plain) if m]
 if rows:
     b = sum(r[0] for r in rows); w = sum(r[2] for r in rows); c = sum(r[3] for r in rows)
     print(f"{len(rows)} batches, mean {b / len(rows):.1f} webhooks; writer time per webhook "
