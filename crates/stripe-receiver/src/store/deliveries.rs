@@ -1,7 +1,6 @@
 //! `stripe_webhook_deliveries`: the delivery log.
 
 use chrono::{DateTime, Utc};
-use sqlx::{PgConnection, SqliteConnection};
 use uuid::Uuid;
 
 use super::format_time;
@@ -16,17 +15,14 @@ use crate::Tx;
 /// # Errors
 /// The database error.
 pub(crate) async fn insert(tx: &mut Tx<'_>, d: &Delivery) -> Result<(), sqlx::Error> {
-    match tx.conn_mut() {
-        TxConn::Sqlite(conn) => insert_sqlite(conn, d).await,
-        TxConn::Postgres(conn) => insert_postgres(conn, d).await,
-    }
+    insert_many(tx.conn_mut(), std::slice::from_ref(d)).await
 }
 
-/// Inserts several delivery rows inside the transaction with one statement (a group commit's
-/// batch: one round trip instead of one per webhook).
+/// Inserts delivery rows with one statement per 500 rows: one row for a webhook's own
+/// transaction, a group commit's whole batch (one round trip instead of one per webhook).
 ///
 /// # Errors
-/// The database error; then none of the rows is written.
+/// The database error; inside a transaction, none of the rows is then written.
 pub(crate) async fn insert_many(
     conn: &mut TxConn<'_>,
     rows: &[Delivery],
@@ -87,56 +83,17 @@ pub(crate) async fn insert_many(
 /// # Errors
 /// The database error.
 pub(crate) async fn insert_alone(db: &Db, d: &Delivery) -> Result<(), sqlx::Error> {
+    let rows = std::slice::from_ref(d);
     match db {
-        Db::Sqlite(db) => insert_sqlite(&mut *db.writer().acquire().await?, d).await,
-        Db::Postgres(db) => insert_postgres(&mut *db.pool().acquire().await?, d).await,
+        Db::Sqlite(db) => {
+            let mut conn = db.writer().acquire().await?;
+            insert_many(&mut TxConn::Sqlite(&mut conn), rows).await
+        }
+        Db::Postgres(db) => {
+            let mut conn = db.pool().acquire().await?;
+            insert_many(&mut TxConn::Postgres(&mut conn), rows).await
+        }
     }
-}
-
-async fn insert_sqlite(conn: &mut SqliteConnection, d: &Delivery) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO stripe_webhook_deliveries (id, endpoint_uuid, received_at, remote_ip, headers, \
-         body, valid, outcome, event_id, event_type, error, error_detail) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-    )
-    .bind(d.id.to_string())
-    .bind(d.endpoint_uuid.to_string())
-    .bind(format_time(d.received_at))
-    .bind(&d.remote_ip)
-    .bind(d.headers.to_string())
-    .bind(&d.body)
-    .bind(d.valid)
-    .bind(d.outcome.as_str())
-    .bind(&d.event_id)
-    .bind(&d.event_type)
-    .bind(&d.error)
-    .bind(&d.error_detail)
-    .execute(conn)
-    .await?;
-    Ok(())
-}
-
-async fn insert_postgres(conn: &mut PgConnection, d: &Delivery) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO stripe_webhook_deliveries (id, endpoint_uuid, received_at, remote_ip, headers, \
-         body, valid, outcome, event_id, event_type, error, error_detail) \
-         VALUES ($1, $2, $3, $4::inet, $5::jsonb, $6, $7, $8, $9, $10, $11, $12)",
-    )
-    .bind(d.id)
-    .bind(d.endpoint_uuid)
-    .bind(d.received_at)
-    .bind(&d.remote_ip)
-    .bind(d.headers.to_string())
-    .bind(&d.body)
-    .bind(d.valid)
-    .bind(d.outcome.as_str())
-    .bind(&d.event_id)
-    .bind(&d.event_type)
-    .bind(&d.error)
-    .bind(&d.error_detail)
-    .execute(conn)
-    .await?;
-    Ok(())
 }
 
 /// Records the failures of a committed delivery's after-commit actions.
