@@ -13,6 +13,9 @@
 //!   (inserted as a tombstone if absent). Marking applies to any row not yet deleted, whatever
 //!   its guard, since deletion is final; the guard columns keep the greater pair.
 
+use std::collections::HashMap;
+use std::sync::{LazyLock, Mutex, PoisonError};
+
 use chrono::Utc;
 
 use super::plan::Write;
@@ -33,13 +36,13 @@ pub(crate) async fn write(
 ) -> Result<bool, sqlx::Error> {
     let backend = tx.backend();
     match write {
-        Write::Upsert => execute(tx, s, &upsert_sql(s, backend), false, None).await,
+        Write::Upsert => execute(tx, s, statement(s, backend, false), false, None).await,
         Write::Tombstone { deleted_at, stub } => {
             let mut changed = false;
             if !stub {
-                changed |= execute(tx, s, &upsert_sql(s, backend), false, None).await?;
+                changed |= execute(tx, s, statement(s, backend, false), false, None).await?;
             }
-            changed |= execute(tx, s, &tombstone_sql(s, backend), true, Some(deleted_at)).await?;
+            changed |= execute(tx, s, statement(s, backend, true), true, Some(deleted_at)).await?;
             Ok(changed)
         }
     }
@@ -82,6 +85,25 @@ fn false_literal(backend: Backend) -> &'static str {
     } else {
         "FALSE"
     }
+}
+
+/// The upsert (`tombstone = false`) or tombstone statement of the snapshot's kind on `backend`.
+/// It depends on nothing else, so it is rendered once per (table, backend, statement) and kept
+/// for the life of the process (at most 4 per declared kind) instead of on every webhook.
+fn statement(s: &Snapshot, backend: Backend, tombstone: bool) -> &'static str {
+    type Key = (&'static str, Backend, bool);
+    static RENDERED: LazyLock<Mutex<HashMap<Key, &'static str>>> = LazyLock::new(Mutex::default);
+    let mut rendered = RENDERED.lock().unwrap_or_else(PoisonError::into_inner);
+    rendered
+        .entry((s.kind.table, backend, tombstone))
+        .or_insert_with(|| {
+            let sql = if tombstone {
+                tombstone_sql(s, backend)
+            } else {
+                upsert_sql(s, backend)
+            };
+            Box::leak(sql.into_boxed_str())
+        })
 }
 
 fn upsert_sql(s: &Snapshot, backend: Backend) -> String {
