@@ -2,6 +2,28 @@
 
 use super::*;
 
+/// A verified event with what storing it needs, computed once per webhook before it waits for
+/// the writer (not on the writer's critical path, and not again for a retried attempt).
+pub(crate) struct Verified {
+    pub event: Event,
+    /// `data` as stored in `stripe_events.data`.
+    pub data_json: String,
+    /// SHA-256 of the exact body, hex: tells a redelivery (duplicate) at a glance.
+    pub body_hash: String,
+}
+
+impl Verified {
+    pub(crate) fn new(event: Event, body: &[u8]) -> Self {
+        let data_json = serde_json::to_string(&event.data).expect("a parsed JSON value serializes");
+        let body_hash = hex::encode(Sha256::digest(body));
+        Self {
+            event,
+            data_json,
+            body_hash,
+        }
+    }
+}
+
 /// The part of processing that runs inside the transaction.
 pub(crate) struct Applied {
     pub outcome: Outcome,
@@ -21,17 +43,20 @@ pub(crate) async fn apply(
     rt: &Inner,
     tx: &mut Tx<'_>,
     incoming: &Incoming,
-    event: &Event,
+    event: &Verified,
     deadline: tokio::time::Instant,
 ) -> Result<Applied, Failure> {
-    let data_json = serde_json::to_string(&event.data).expect("a parsed JSON value serializes");
-    let body_hash = hex::encode(Sha256::digest(&incoming.body));
+    let Verified {
+        event,
+        data_json,
+        body_hash,
+    } = event;
     let mismatch = event.livemode != incoming.endpoint.livemode;
     let inserted = events::insert_if_absent(
         tx,
         event,
-        &data_json,
-        &body_hash,
+        data_json,
+        body_hash,
         incoming.received_at,
         mismatch,
     )
@@ -39,7 +64,7 @@ pub(crate) async fn apply(
     if !inserted {
         let stored = events::identity(tx, &event.id).await?;
         let same = stored.as_ref().is_some_and(|stored| {
-            stored.body_hash == body_hash
+            stored.body_hash == *body_hash
                 || (stored.type_ == event.type_
                     && stored.created == event.created
                     && same_json(&stored.data, &event.data))
@@ -111,8 +136,9 @@ pub(super) async fn apply_hooked(
     rt: &Inner,
     tx: &mut Tx<'_>,
     incoming: &Incoming,
-    event: &Event,
+    verified: &Verified,
 ) -> Result<Applied, Failure> {
+    let event = &verified.event;
     let deadline = hook_deadline(rt);
     let pre_process = HookInput {
         event: Some(event),
@@ -128,7 +154,7 @@ pub(super) async fn apply_hooked(
     )
     .await
     .map_err(Failure::Hook)?;
-    let applied = apply(rt, tx, incoming, event, deadline).await?;
+    let applied = apply(rt, tx, incoming, verified, deadline).await?;
     let post_process = HookInput {
         event: Some(event),
         outcome: Some(applied.outcome),

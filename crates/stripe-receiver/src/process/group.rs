@@ -42,7 +42,7 @@ pub(crate) struct GroupCommitter {
 /// A webhook waiting for a batch.
 struct Job {
     incoming: Arc<Incoming>,
-    event: Arc<Event>,
+    verified: Arc<Verified>,
     /// The request's span, so that receivers' logs keep the delivery's fields.
     span: tracing::Span,
     done: oneshot::Sender<Batched>,
@@ -94,11 +94,15 @@ impl GroupCommitter {
 
     /// Queues a webhook and waits until its batch has committed, or its savepoint has been
     /// rolled back.
-    pub(super) async fn submit(&self, incoming: &Arc<Incoming>, event: &Arc<Event>) -> Batched {
+    pub(super) async fn submit(
+        &self,
+        incoming: &Arc<Incoming>,
+        verified: &Arc<Verified>,
+    ) -> Batched {
         let (done, answer) = oneshot::channel();
         let job = Job {
             incoming: Arc::clone(incoming),
-            event: Arc::clone(event),
+            verified: Arc::clone(verified),
             span: tracing::Span::current(),
             done,
         };
@@ -205,10 +209,10 @@ where
             }
         }
         savepoint = Savepoint::Clean;
-        let mut effects = Effects::new(rt.jobs_handle(), &job.event.id);
+        let mut effects = Effects::new(rt.jobs_handle(), &job.verified.event.id);
         let result = {
             let mut tx = Tx::new((&mut *txn).into(), &mut effects);
-            apply_hooked(rt, &mut tx, &job.incoming, &job.event)
+            apply_hooked(rt, &mut tx, &job.incoming, &job.verified)
                 .instrument(job.span.clone())
                 .await
         };

@@ -147,8 +147,8 @@ pub(crate) async fn process(rt_arc: &Arc<Inner>, incoming: Incoming) -> Reply {
         };
         return hook_aborted(rt, &incoming, fault, validation.valid, event).await;
     }
-    let event = match verdict {
-        Verdict::Valid(event) => Arc::new(event),
+    let verified = match verdict {
+        Verdict::Valid(event) => Arc::new(Verified::new(event, &incoming.body)),
         Verdict::Invalid { class, detail } => {
             tracing::warn!(class, "delivery failed validation");
             let record = incoming.delivery(false, Outcome::Invalid, None, None);
@@ -172,11 +172,12 @@ pub(crate) async fn process(rt_arc: &Arc<Inner>, incoming: Incoming) -> Reply {
             return reply;
         }
     };
+    let event = &verified.event;
     let span = tracing::Span::current();
     span.record("event_id", event.id.as_str());
     span.record("event_type", event.type_.as_str());
 
-    let result = run_with_retries(rt, &incoming, &event).await;
+    let result = run_with_retries(rt, &incoming, &verified).await;
 
     match result {
         Ok(applied) => {
@@ -261,7 +262,7 @@ pub(crate) async fn process(rt_arc: &Arc<Inner>, incoming: Incoming) -> Reply {
                         event_id: Some(event.id.clone()),
                         event_type: Some(event.type_.clone()),
                     };
-                    fire_processing_error(rt, &incoming, Some(&event), error).await;
+                    fire_processing_error(rt, &incoming, Some(event), error).await;
                     return Reply {
                         status: 503,
                         delivery: None,
@@ -295,7 +296,7 @@ pub(crate) async fn process(rt_arc: &Arc<Inner>, incoming: Incoming) -> Reply {
                 event_id: Some(event.id.clone()),
                 event_type: Some(event.type_.clone()),
             };
-            fire_processing_error(rt, &incoming, Some(&event), error).await;
+            fire_processing_error(rt, &incoming, Some(event), error).await;
             reply.event = Some(event.id.clone());
             reply.event_type = Some(event.type_.clone());
             reply.failed_receiver = failed_receiver;

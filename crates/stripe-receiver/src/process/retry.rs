@@ -18,11 +18,11 @@ pub(crate) const MAX_ATTEMPTS: u32 = 4;
 pub(super) async fn run_with_retries(
     rt: &Inner,
     incoming: &Arc<Incoming>,
-    event: &Arc<Event>,
+    verified: &Arc<Verified>,
 ) -> Result<Applied, Failure> {
     let mut attempt = 1;
     loop {
-        let result = run_once(rt, incoming, event).await;
+        let result = run_once(rt, incoming, verified).await;
         match result {
             Err(failure) if attempt < MAX_ATTEMPTS && failure.is_retryable() => {
                 let backoff = std::time::Duration::from_millis(
@@ -46,16 +46,16 @@ pub(super) async fn run_with_retries(
 async fn run_once(
     rt: &Inner,
     incoming: &Arc<Incoming>,
-    event: &Arc<Event>,
+    verified: &Arc<Verified>,
 ) -> Result<Applied, Failure> {
     if let Some(group) = &rt.group_commit {
-        if let Batched::Done(result) = group.submit(incoming, event).await {
+        if let Batched::Done(result) = group.submit(incoming, verified).await {
             return result;
         }
     }
     match &rt.db {
-        Db::Sqlite(db) => in_transaction(db.writer(), rt, incoming, event).await,
-        Db::Postgres(db) => in_transaction(db.pool(), rt, incoming, event).await,
+        Db::Sqlite(db) => in_transaction(db.writer(), rt, incoming, verified).await,
+        Db::Postgres(db) => in_transaction(db.pool(), rt, incoming, verified).await,
     }
 }
 
@@ -64,17 +64,17 @@ pub(super) async fn in_transaction<DB>(
     pool: &sqlx::Pool<DB>,
     rt: &Inner,
     incoming: &Incoming,
-    event: &Event,
+    verified: &Verified,
 ) -> Result<Applied, Failure>
 where
     DB: sqlx::Database,
     for<'c> &'c mut DB::Connection: Into<TxConn<'c>>,
 {
     let mut txn = pool.begin().await?;
-    let mut effects = Effects::new(rt.jobs_handle(), &event.id);
+    let mut effects = Effects::new(rt.jobs_handle(), &verified.event.id);
     let applied = {
         let mut tx = Tx::new((&mut *txn).into(), &mut effects);
-        match apply_hooked(rt, &mut tx, incoming, event).await {
+        match apply_hooked(rt, &mut tx, incoming, verified).await {
             Ok(mut applied) => write_record(&mut tx, &mut applied).await.map(|()| applied),
             Err(failure) => Err(failure),
         }
