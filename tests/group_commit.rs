@@ -8,7 +8,8 @@
 //! Every other end-to-end suite runs with group commit too: by default on SQLite, and in its
 //! `postgres_group_commit` half on PostgreSQL.
 
-use std::time::Duration;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use futures_util::future::join_all;
 use serde_json::{json, Value};
@@ -33,8 +34,18 @@ async fn gc_receiver(event: &Event, tx: &mut Tx<'_>) -> Result<(), BoxError> {
     if metadata["fail"] == "true" {
         return Err("failing on purpose after writing a row".into());
     }
+    if metadata["after_commit"] == "true" {
+        let id = event.id.clone();
+        tx.after_commit(async move {
+            AFTER_COMMIT.lock().unwrap().push(id);
+            Ok(())
+        });
+    }
     Ok(())
 }
+
+/// Event ids whose after-commit action ran, for every server of this binary.
+static AFTER_COMMIT: Mutex<Vec<String>> = Mutex::new(Vec::new());
 
 async fn exec(tx: &mut Tx<'_>, sql: &str, value: &str) -> Result<(), BoxError> {
     match tx.backend() {
@@ -49,6 +60,10 @@ async fn exec(tx: &mut Tx<'_>, sql: &str, value: &str) -> Result<(), BoxError> {
 }
 
 async fn server(backend: TestBackend) -> TestServer {
+    server_with_db_timeout(backend, 5).await
+}
+
+async fn server_with_db_timeout(backend: TestBackend, db_timeout_secs: u64) -> TestServer {
     let s = TestServer::start_with(
         backend,
         |mut b| {
@@ -56,6 +71,7 @@ async fn server(backend: TestBackend) -> TestServer {
             config.metrics = true;
             config.group_commit = GroupCommit::On;
             config.group_commit_writers = 1;
+            config.db_timeout_secs = db_timeout_secs;
             b
         },
         |e| e,
@@ -183,6 +199,51 @@ async fn a_batch_that_cannot_commit_runs_each_webhook_alone(backend: TestBackend
     assert_eq!((commits, webhooks), (1, 1));
 }
 
+async fn a_webhook_no_writer_takes_within_the_db_timeout_is_503_and_never_runs(
+    backend: TestBackend,
+) {
+    let s = server_with_db_timeout(backend, 1).await;
+    let blocker = s.send(captured("evt_gc_hold", json!({"sleep_ms": "3000"})));
+    let late = async {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        let started = Instant::now();
+        let reply = s.send(captured("evt_gc_late", json!({}))).await;
+        (reply, started.elapsed())
+    };
+    let ((status, reply), ((late_status, late_reply), waited)) = tokio::join!(blocker, late);
+    assert_eq!(status, 200, "{reply}");
+    assert_eq!(late_status, 503, "{late_reply}");
+    assert_eq!(late_reply["error"], "database_unavailable");
+    assert!(
+        waited < Duration::from_millis(2500),
+        "gave up after {waited:?}"
+    );
+    // It was not run later either: the writer skips a job its caller gave up on.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(runs(&s, "evt_gc_late").await, 0);
+    assert_eq!(stored(&s, "evt_gc_late").await, 0);
+}
+
+async fn a_committed_webhook_whose_client_left_still_runs_its_after_commit_actions(
+    backend: TestBackend,
+) {
+    let s = server(backend).await;
+    let id = format!("evt_gc_gone_{backend:?}");
+    let body = captured(&id, json!({"sleep_ms": "1500", "after_commit": "true"}));
+    let gave_up = tokio::time::timeout(Duration::from_millis(500), s.send(body)).await;
+    assert!(gave_up.is_err(), "the client was meant to leave first");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !AFTER_COMMIT.lock().unwrap().contains(&id) {
+        assert!(
+            Instant::now() < deadline,
+            "the after-commit action never ran"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(runs(&s, &id).await, 1);
+    assert_eq!(stored(&s, &id).await, 1);
+}
+
 mod sqlite {
     use super::*;
 
@@ -197,6 +258,22 @@ mod sqlite {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_batch_that_cannot_commit_runs_each_webhook_alone() {
         super::a_batch_that_cannot_commit_runs_each_webhook_alone(TestBackend::Sqlite).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_webhook_no_writer_takes_within_the_db_timeout_is_503_and_never_runs() {
+        super::a_webhook_no_writer_takes_within_the_db_timeout_is_503_and_never_runs(
+            TestBackend::Sqlite,
+        )
+        .await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_committed_webhook_whose_client_left_still_runs_its_after_commit_actions() {
+        super::a_committed_webhook_whose_client_left_still_runs_its_after_commit_actions(
+            TestBackend::Sqlite,
+        )
+        .await;
     }
 }
 
@@ -217,6 +294,26 @@ mod postgres {
     async fn a_batch_that_cannot_commit_runs_each_webhook_alone() {
         if postgres_url().is_some() {
             super::a_batch_that_cannot_commit_runs_each_webhook_alone(
+                TestBackend::PostgresGroupCommit,
+            )
+            .await;
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_webhook_no_writer_takes_within_the_db_timeout_is_503_and_never_runs() {
+        if postgres_url().is_some() {
+            super::a_webhook_no_writer_takes_within_the_db_timeout_is_503_and_never_runs(
+                TestBackend::PostgresGroupCommit,
+            )
+            .await;
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_committed_webhook_whose_client_left_still_runs_its_after_commit_actions() {
+        if postgres_url().is_some() {
+            super::a_committed_webhook_whose_client_left_still_runs_its_after_commit_actions(
                 TestBackend::PostgresGroupCommit,
             )
             .await;

@@ -22,6 +22,7 @@
 //! the commit's fsync over many webhooks.
 
 use std::panic::AssertUnwindSafe;
+use std::sync::atomic::{AtomicU8, Ordering::SeqCst};
 use std::sync::{Arc, Weak};
 
 use futures_util::FutureExt;
@@ -37,6 +38,9 @@ const QUEUE_DEPTH: usize = 4096;
 /// The queue of webhooks waiting for a group commit, and its writer tasks.
 pub(crate) struct GroupCommitter {
     queue: mpsc::Sender<Job>,
+    /// `STRIPE_RECEIVER_DB_TIMEOUT`: the longest a webhook waits for a writer to take it, as
+    /// it would wait for a pooled connection without group commit.
+    wait_limit: std::time::Duration,
 }
 
 /// A webhook waiting for a batch.
@@ -45,8 +49,14 @@ struct Job {
     verified: Arc<Verified>,
     /// The request's span, so that receivers' logs keep the delivery's fields.
     span: tracing::Span,
+    /// Who decided the job's fate first: a writer taking it, or the caller giving up waiting.
+    claim: Arc<AtomicU8>,
     done: oneshot::Sender<Batched>,
 }
+
+const WAITING: u8 = 0;
+const TAKEN: u8 = 1;
+const ABANDONED: u8 = 2;
 
 /// What became of a submitted webhook.
 // Moved once, through a oneshot channel: boxing the large variant would only add an allocation.
@@ -70,26 +80,16 @@ impl GroupCommitter {
             _ => config.group_commit_writers.max(1),
         };
         let max_batch = config.group_commit_max_batch.max(1) as usize;
-        let tasks: Vec<_> = (0..writers)
-            .map(|_| writer(rt.clone(), Arc::clone(&receiver), max_batch))
-            .collect();
-        // The writers run on a thread of their own: on the shared runtime, a writer woken by
-        // its finished statement would wait in the run queue behind every request in flight,
-        // and under load that wait, once per statement, is what bounds the batch's speed.
-        let thread = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .and_then(|runtime| {
-                std::thread::Builder::new()
-                    .name("stripe-receiver-group-commit".into())
-                    .spawn(move || runtime.block_on(futures_util::future::join_all(tasks)))
-            });
-        if let Err(e) = thread {
-            // Without its thread the queue has no reader: submit() then runs every webhook
-            // alone, as with group commit off.
-            tracing::error!(error = %e, "group commit: cannot start the writer thread; webhooks commit one by one");
+        // On the shared runtime, like every other task: receivers run where they run without
+        // group commit (multi-threaded; `block_in_place` and `tokio::spawn` behave the same).
+        // A writer on a thread of its own measured no faster (BENCHMARKS.md).
+        for _ in 0..writers {
+            tokio::spawn(writer(rt.clone(), Arc::clone(&receiver), max_batch));
         }
-        Self { queue }
+        Self {
+            queue,
+            wait_limit: config.db_timeout(),
+        }
     }
 
     /// Queues a webhook and waits until its batch has committed, or its savepoint has been
@@ -99,17 +99,28 @@ impl GroupCommitter {
         incoming: &Arc<Incoming>,
         verified: &Arc<Verified>,
     ) -> Batched {
-        let (done, answer) = oneshot::channel();
+        let (done, mut answer) = oneshot::channel();
+        let claim = Arc::new(AtomicU8::new(WAITING));
         let job = Job {
             incoming: Arc::clone(incoming),
             verified: Arc::clone(verified),
             span: tracing::Span::current(),
+            claim: Arc::clone(&claim),
             done,
         };
         if self.queue.send(job).await.is_err() {
             return Batched::Alone;
         }
-        answer.await.unwrap_or(Batched::Alone)
+        match tokio::time::timeout(self.wait_limit, &mut answer).await {
+            Ok(answered) => answered.unwrap_or(Batched::Alone),
+            // No writer took the webhook within the database timeout: give up as a pool
+            // timeout would (503, nothing written) — unless a writer took it meanwhile; then
+            // its batch decides, bounded by the processing timeout.
+            Err(_) => match claim.compare_exchange(WAITING, ABANDONED, SeqCst, SeqCst) {
+                Ok(_) => Batched::Done(Err(Failure::Database(sqlx::Error::PoolTimedOut))),
+                Err(_) => answer.await.unwrap_or(Batched::Alone),
+            },
+        }
     }
 }
 
@@ -122,12 +133,15 @@ async fn writer(rt: Weak<Inner>, queue: Arc<Mutex<mpsc::Receiver<Job>>>, max_bat
                 return;
             };
             let mut batch = Vec::with_capacity(max_batch.min(64));
-            batch.push(first);
+            batch.extend(take(first));
             while batch.len() < max_batch {
                 match receiver.try_recv() {
-                    Ok(job) => batch.push(job),
+                    Ok(job) => batch.extend(take(job)),
                     Err(_) => break,
                 }
+            }
+            if batch.is_empty() {
+                continue;
             }
             batch
         };
@@ -148,6 +162,14 @@ async fn writer(rt: Weak<Inner>, queue: Arc<Mutex<mpsc::Receiver<Job>>>, max_bat
             );
         }
     }
+}
+
+/// The job, unless its caller stopped waiting for it (it was answered 503 and must not run).
+fn take(job: Job) -> Option<Job> {
+    job.claim
+        .compare_exchange(WAITING, TAKEN, SeqCst, SeqCst)
+        .is_ok()
+        .then_some(job)
 }
 
 /// The savepoint every webhook of a batch runs under (one name, reused: see [`run_batch`]).
@@ -175,7 +197,7 @@ enum Savepoint {
 /// by releasing its savepoint in the same statement that opens the next one; a webhook that
 /// failed is undone by `ROLLBACK TO SAVEPOINT`, which leaves the savepoint open for the next;
 /// the last one is released by the COMMIT.
-async fn run_batch<DB>(pool: &sqlx::Pool<DB>, rt: &Inner, batch: Vec<Job>)
+async fn run_batch<DB>(pool: &sqlx::Pool<DB>, rt: &Arc<Inner>, batch: Vec<Job>)
 where
     DB: sqlx::Database,
     for<'c> &'c mut DB::Connection: Into<TxConn<'c>>,
@@ -264,11 +286,18 @@ where
                 commit_us = (started.elapsed() - worked).as_micros(),
                 "group commit"
             );
-            if let Some(metrics) = &rt.metrics {
+            if let (Some(metrics), false) = (&rt.metrics, committed_later.is_empty()) {
                 metrics.group_commit(committed_later.len());
             }
             for (job, applied) in committed_later {
-                let _ = job.done.send(Batched::Done(Ok(applied)));
+                let delivery = job.incoming.delivery_id;
+                if let Err(Batched::Done(Ok(applied))) = job.done.send(Batched::Done(Ok(applied))) {
+                    // The request is gone (the client disconnected) but its work committed:
+                    // its after-commit actions still run, as they would have.
+                    if let Some(effects) = applied.effects {
+                        crate::after_commit::start(rt, delivery, effects);
+                    }
+                }
             }
         }
         Err(e) => {
