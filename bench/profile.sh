@@ -33,7 +33,7 @@ for comm in tokio-rt-worker sqlx-sqlite-wor stripe-receiver postgres; do
   fi
 done
 work=$(sed -n 's/^kept //p' "$out/load.txt")
-if [ -n "$work" ] && grep -q "group commit" "$work/serve.log"; then
+if [ -n "$work" ] && grep -q "group commit" "$work/serve.log" 2>/dev/null; then
   echo "-- group commit batches (from the server's debug log):"
   python3 - "$work/serve.log" <<'PY'
 import re, sys
@@ -46,6 +46,6 @@ if rows:
           f"{w / b:.0f} us (savepoints, event row, receivers, delivery rows); COMMIT {c / len(rows):.0f} us "
           f"per batch = {c / b:.0f} us per webhook")
 PY
-  rm -rf "$work"
 fi
+[ -n "$work" ] && rm -rf "$work"
 rm -rf "$out"

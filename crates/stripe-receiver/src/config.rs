@@ -125,7 +125,7 @@ pub struct Config {
     /// Group commit: webhooks that arrive while the writer is busy are processed together in
     /// one transaction, each inside its own savepoint, and committed with one durable commit
     /// (one fsync for the batch). `auto` turns it on for SQLite (which has one writer anyway)
-    /// and off for PostgreSQL. See [`GroupCommit`].
+    /// and off for PostgreSQL. The README's "Processing contract" says what it changes.
     #[arg(
         long,
         env = "STRIPE_RECEIVER_GROUP_COMMIT",
