@@ -105,12 +105,12 @@ pub struct Config {
 
     /// Stripe API secret key for test mode (`sk_test_...` or `rk_test_...`), handed to
     /// lifecycle hooks of test-mode endpoints. Never printed (help and `Debug` included).
-    #[arg(long, env = "STRIPE_TEST_SECRET_KEY", value_parser = ApiKey::parse_test, hide_env_values = true, global = true)]
+    #[arg(long, env = "STRIPE_TEST_SECRET_KEY", value_parser = ApiKeyParser { live: false }, hide_env_values = true, global = true)]
     pub stripe_test_secret_key: Option<ApiKey>,
 
     /// Stripe API secret key for live mode (`sk_live_...` or `rk_live_...`), handed to
     /// lifecycle hooks of live-mode endpoints. Never printed (help and `Debug` included).
-    #[arg(long, env = "STRIPE_LIVE_SECRET_KEY", value_parser = ApiKey::parse_live, hide_env_values = true, global = true)]
+    #[arg(long, env = "STRIPE_LIVE_SECRET_KEY", value_parser = ApiKeyParser { live: true }, hide_env_values = true, global = true)]
     pub stripe_live_secret_key: Option<ApiKey>,
 
     /// PostgreSQL: size of the connection pool (webhooks processed at once).
@@ -146,11 +146,13 @@ pub struct Config {
     pub group_commit_max_batch: u32,
 
     /// Group commit on PostgreSQL: how many batches run at once, each on a connection of its
-    /// own from the pool (SQLite always runs one).
+    /// own from the pool (SQLite always runs one). More than one lets batches lock each other
+    /// out on a row they both write (PostgreSQL breaks such a deadlock after its
+    /// `deadlock_timeout`, 1 s by default, and the webhook is retried), which delays the queue.
     #[arg(
         long,
         env = "STRIPE_RECEIVER_GROUP_COMMIT_WRITERS",
-        default_value_t = 2,
+        default_value_t = 1,
         value_parser = clap::value_parser!(u32).range(1..=1_000),
         global = true
     )]
@@ -223,5 +225,89 @@ impl Config {
     #[must_use]
     pub fn local_base_url(&self) -> String {
         format!("http://{}", self.listen)
+    }
+}
+
+/// The value parser of the API-key settings. clap's own error for a rejected value quotes the
+/// value, which would print a secret key (a live key put in the test variable, say) to the
+/// terminal and the logs; this one names the flag, its variable and what is wrong, never the key.
+#[derive(Debug, Clone, Copy)]
+struct ApiKeyParser {
+    live: bool,
+}
+
+impl clap::builder::TypedValueParser for ApiKeyParser {
+    type Value = ApiKey;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<ApiKey, clap::Error> {
+        let parsed = match value.to_str() {
+            Some(key) if self.live => ApiKey::parse_live(key),
+            Some(key) => ApiKey::parse_test(key),
+            None => Err(crate::api_key::ApiKeyError::Malformed),
+        };
+        parsed.map_err(|problem| {
+            let flag = arg.and_then(clap::Arg::get_long).unwrap_or("API key");
+            let variable = arg
+                .and_then(clap::Arg::get_env)
+                .map(|env| format!(" ({})", env.to_string_lossy()))
+                .unwrap_or_default();
+            clap::Error::raw(
+                clap::error::ErrorKind::ValueValidation,
+                format!(
+                    "invalid value for --{flag}{variable}: {problem} (the value is not shown)\n"
+                ),
+            )
+            .with_cmd(cmd)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(clap::Parser)]
+    struct Cli {
+        #[command(flatten)]
+        config: Config,
+    }
+
+    #[test]
+    fn a_rejected_api_key_is_named_not_shown() {
+        for (flag, key, variable) in [
+            (
+                "--stripe-test-secret-key",
+                "sk_live_51SECRETVALUE",
+                "STRIPE_TEST_SECRET_KEY",
+            ),
+            (
+                "--stripe-live-secret-key",
+                "sk_test_51SECRETVALUE",
+                "STRIPE_LIVE_SECRET_KEY",
+            ),
+            (
+                "--stripe-test-secret-key",
+                "pk_test_51SECRETVALUE",
+                "STRIPE_TEST_SECRET_KEY",
+            ),
+        ] {
+            let Err(error) = <Cli as clap::Parser>::try_parse_from(["x", flag, key]) else {
+                panic!("{key} was accepted for {flag}");
+            };
+            let text = error.to_string();
+            assert!(!text.contains("SECRETVALUE"), "the key leaked: {text}");
+            assert!(text.contains(variable) && text.contains(flag), "{text}");
+        }
+        let ok = <Cli as clap::Parser>::try_parse_from([
+            "x",
+            "--stripe-test-secret-key",
+            "sk_test_51ok",
+        ]);
+        assert!(ok.is_ok_and(|cli| cli.config.stripe_test_secret_key.is_some()));
     }
 }
