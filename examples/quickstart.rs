@@ -308,12 +308,12 @@ async fn count(runtime: &Runtime, table: &str, event_id: &str) -> Result<i64, Bo
     let Db::Sqlite(db) = runtime.db() else {
         unreachable!()
     };
-    Ok(
-        sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table} WHERE event_id = ?1"))
-            .bind(event_id)
-            .fetch_one(db.reader())
-            .await?,
-    )
+    Ok(sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "SELECT COUNT(*) FROM {table} WHERE event_id = ?1"
+    )))
+    .bind(event_id)
+    .fetch_one(db.reader())
+    .await?)
 }
 
 /// A short tag unique to this run (seconds and nanoseconds of the clock, base 36).

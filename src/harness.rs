@@ -143,7 +143,7 @@ impl ScratchPg {
         let mut admin = sqlx::PgConnection::connect(admin_url)
             .await
             .unwrap_or_else(|e| panic!("{POSTGRES_ENV}={admin_url}: cannot connect: {e}"));
-        sqlx::raw_sql(&format!("CREATE DATABASE \"{name}\""))
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
             .execute(&mut admin)
             .await
             .expect("CREATE DATABASE");
@@ -172,7 +172,9 @@ impl Drop for ScratchPg {
                 .expect("runtime");
             rt.block_on(async {
                 if let Ok(mut admin) = sqlx::PgConnection::connect(&admin_url).await {
-                    let _ = sqlx::raw_sql(&sql).execute(&mut admin).await;
+                    let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(sql.as_str()))
+                        .execute(&mut admin)
+                        .await;
                 }
             });
         })
@@ -372,11 +374,15 @@ impl TestServer {
     pub async fn scalar(&self, sql: &str) -> i64 {
         let result = match self.db() {
             Db::Sqlite(db) => {
-                sqlx::query_scalar::<_, i64>(sql)
+                sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql))
                     .fetch_one(db.reader())
                     .await
             }
-            Db::Postgres(db) => sqlx::query_scalar::<_, i64>(sql).fetch_one(db.pool()).await,
+            Db::Postgres(db) => {
+                sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql))
+                    .fetch_one(db.pool())
+                    .await
+            }
             _ => unreachable!("a backend the harness does not know"),
         };
         result.unwrap_or_else(|e| panic!("{sql}: {e}"))
@@ -385,8 +391,14 @@ impl TestServer {
     /// Runs statements (e.g. a test's own `CREATE TABLE`), on either backend.
     pub async fn execute(&self, sql: &str) {
         let result = match self.db() {
-            Db::Sqlite(db) => sqlx::raw_sql(sql).execute(db.writer()).await.map(drop),
-            Db::Postgres(db) => sqlx::raw_sql(sql).execute(db.pool()).await.map(drop),
+            Db::Sqlite(db) => sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
+                .execute(db.writer())
+                .await
+                .map(drop),
+            Db::Postgres(db) => sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
+                .execute(db.pool())
+                .await
+                .map(drop),
             _ => unreachable!("a backend the harness does not know"),
         };
         result.unwrap_or_else(|e| panic!("{sql}: {e}"));

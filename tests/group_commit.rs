@@ -47,7 +47,7 @@ async fn gc_receiver(event: &Event, tx: &mut Tx<'_>) -> Result<(), BoxError> {
 /// Event ids whose after-commit action ran, for every server of this binary.
 static AFTER_COMMIT: Mutex<Vec<String>> = Mutex::new(Vec::new());
 
-async fn exec(tx: &mut Tx<'_>, sql: &str, value: &str) -> Result<(), BoxError> {
+async fn exec(tx: &mut Tx<'_>, sql: &'static str, value: &str) -> Result<(), BoxError> {
     match tx.backend() {
         Backend::Sqlite => {
             sqlx::query(sql).bind(value).execute(tx.sqlite()?).await?;

@@ -57,7 +57,9 @@ async fn flaky(event: &Event, conn: &mut sqlx::PgConnection) -> Result<(), BoxEr
         .bind(&event.id)
         .execute(&mut *conn)
         .await?;
-    sqlx::query(&sql).execute(&mut *conn).await?;
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .execute(&mut *conn)
+        .await?;
     Ok(())
 }
 

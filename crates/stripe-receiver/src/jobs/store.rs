@@ -126,7 +126,7 @@ pub(crate) async fn claim(
 ) -> Result<Vec<Claimed>, sqlx::Error> {
     let rows: Vec<Row> = match db {
         Db::Sqlite(db) => {
-            sqlx::query_as(&format!(
+            sqlx::query_as(sqlx::AssertSqlSafe(format!(
                 "UPDATE stripe_receiver_jobs SET status = 'running', attempts = attempts + 1, \
                  locked_until = ?2, updated_at = ?1 \
                  WHERE id IN (SELECT id FROM stripe_receiver_jobs \
@@ -134,7 +134,7 @@ pub(crate) async fn claim(
                       OR (status = 'running' AND locked_until <= ?1) \
                    ORDER BY run_at LIMIT ?3) \
                  RETURNING {SQLITE_COLUMNS}"
-            ))
+            )))
             .bind(format_time(now))
             .bind(format_time(lease_until))
             .bind(i64::from(limit))
@@ -142,7 +142,7 @@ pub(crate) async fn claim(
             .await?
         }
         Db::Postgres(db) => {
-            sqlx::query_as(&format!(
+            sqlx::query_as(sqlx::AssertSqlSafe(format!(
                 "WITH due AS (SELECT id FROM stripe_receiver_jobs \
                    WHERE (status = 'queued' AND run_at <= $1) \
                       OR (status = 'running' AND locked_until <= $1) \
@@ -150,7 +150,7 @@ pub(crate) async fn claim(
                  UPDATE stripe_receiver_jobs j SET status = 'running', attempts = j.attempts + 1, \
                  locked_until = $2, updated_at = $1 FROM due WHERE j.id = due.id \
                  RETURNING {PG_RETURNING}"
-            ))
+            )))
             .bind(now)
             .bind(lease_until)
             .bind(i64::from(limit))
@@ -243,20 +243,20 @@ pub async fn list(db: &Db, filter: &JobFilter) -> Result<Vec<JobRecord>, sqlx::E
     let status = filter.status.map(JobStatus::as_str);
     let rows: Vec<Row> = match db {
         Db::Sqlite(db) => {
-            sqlx::query_as(&format!(
+            sqlx::query_as(sqlx::AssertSqlSafe(format!(
                 "SELECT {SQLITE_COLUMNS} FROM stripe_receiver_jobs WHERE (?1 IS NULL OR status = ?1) \
                  ORDER BY created_at DESC, id DESC LIMIT ?2"
-            ))
+            )))
             .bind(status)
             .bind(i64::from(filter.limit))
             .fetch_all(db.reader())
             .await?
         }
         Db::Postgres(db) => {
-            sqlx::query_as(&format!(
+            sqlx::query_as(sqlx::AssertSqlSafe(format!(
                 "SELECT {PG_COLUMNS} FROM stripe_receiver_jobs WHERE ($1::text IS NULL OR status = $1) \
                  ORDER BY created_at DESC, id DESC LIMIT $2"
-            ))
+            )))
             .bind(status)
             .bind(i64::from(filter.limit))
             .fetch_all(db.pool())

@@ -59,9 +59,9 @@ impl Secret {
     /// (≈ 190 bits from the operating system's CSPRNG), the shape Stripe uses.
     #[must_use]
     pub fn generate() -> Self {
-        use rand::{distributions::Alphanumeric, rngs::OsRng, Rng};
-        let tail: String = OsRng
-            .sample_iter(&Alphanumeric)
+        use rand::distr::{Alphanumeric, Distribution};
+        let tail: String = Alphanumeric
+            .sample_iter(rand::rand_core::UnwrapErr(rand::rngs::SysRng))
             .take(32)
             .map(char::from)
             .collect();

@@ -171,12 +171,12 @@ const PG_COLUMNS: &str = "id::text AS id, endpoint_uuid::text AS endpoint_uuid, 
 pub async fn list(db: &Db, filter: &DeliveryFilter) -> Result<Vec<Delivery>, sqlx::Error> {
     let rows: Vec<Row> = match db {
         Db::Sqlite(db) => {
-            sqlx::query_as(&format!(
+            sqlx::query_as(sqlx::AssertSqlSafe(format!(
                 "SELECT {SQLITE_COLUMNS} FROM stripe_webhook_deliveries \
                  WHERE (?1 = 0 OR outcome = 'failed') \
                  AND (?2 IS NULL OR event_id = ?2 OR substr(error_detail, 1, length(?2) + 7) = 'event ' || ?2 || ':') \
                  ORDER BY received_at DESC, id DESC LIMIT ?3"
-            ))
+            )))
             .bind(filter.failed_only)
             .bind(&filter.event_id)
             .bind(i64::from(filter.limit))
@@ -184,12 +184,12 @@ pub async fn list(db: &Db, filter: &DeliveryFilter) -> Result<Vec<Delivery>, sql
             .await?
         }
         Db::Postgres(db) => {
-            sqlx::query_as(&format!(
+            sqlx::query_as(sqlx::AssertSqlSafe(format!(
                 "SELECT {PG_COLUMNS} FROM stripe_webhook_deliveries \
                  WHERE (NOT $1 OR outcome = 'failed') \
                  AND ($2::text IS NULL OR event_id = $2 OR substr(error_detail, 1, length($2) + 7) = 'event ' || $2 || ':') \
                  ORDER BY received_at DESC, id DESC LIMIT $3"
-            ))
+            )))
             .bind(filter.failed_only)
             .bind(&filter.event_id)
             .bind(i64::from(filter.limit))
@@ -207,17 +207,17 @@ pub async fn list(db: &Db, filter: &DeliveryFilter) -> Result<Vec<Delivery>, sql
 pub async fn get(db: &Db, id: Uuid) -> Result<Option<Delivery>, sqlx::Error> {
     let row: Option<Row> = match db {
         Db::Sqlite(db) => {
-            sqlx::query_as(&format!(
+            sqlx::query_as(sqlx::AssertSqlSafe(format!(
                 "SELECT {SQLITE_COLUMNS} FROM stripe_webhook_deliveries WHERE id = ?1"
-            ))
+            )))
             .bind(id.to_string())
             .fetch_optional(db.reader())
             .await?
         }
         Db::Postgres(db) => {
-            sqlx::query_as(&format!(
+            sqlx::query_as(sqlx::AssertSqlSafe(format!(
                 "SELECT {PG_COLUMNS} FROM stripe_webhook_deliveries WHERE id = $1"
-            ))
+            )))
             .bind(id)
             .fetch_optional(db.pool())
             .await?

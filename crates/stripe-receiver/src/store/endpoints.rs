@@ -149,17 +149,17 @@ pub async fn create(db: &Db, new: NewEndpoint) -> Result<Endpoint, EndpointStore
 pub async fn get(db: &Db, uuid: Uuid) -> Result<Option<Endpoint>, EndpointStoreError> {
     let row: Option<Row> = match db {
         Db::Sqlite(db) => {
-            sqlx::query_as(&format!(
+            sqlx::query_as(sqlx::AssertSqlSafe(format!(
                 "SELECT {SQLITE_COLUMNS} FROM stripe_webhook_endpoints WHERE uuid = ?1"
-            ))
+            )))
             .bind(uuid.to_string())
             .fetch_optional(db.reader())
             .await?
         }
         Db::Postgres(db) => {
-            sqlx::query_as(&format!(
+            sqlx::query_as(sqlx::AssertSqlSafe(format!(
                 "SELECT {PG_COLUMNS} FROM stripe_webhook_endpoints WHERE uuid = $1"
-            ))
+            )))
             .bind(uuid)
             .fetch_optional(db.pool())
             .await?
@@ -175,16 +175,16 @@ pub async fn get(db: &Db, uuid: Uuid) -> Result<Option<Endpoint>, EndpointStoreE
 pub async fn list(db: &Db) -> Result<Vec<Endpoint>, EndpointStoreError> {
     let rows: Vec<Row> = match db {
         Db::Sqlite(db) => {
-            sqlx::query_as(&format!(
+            sqlx::query_as(sqlx::AssertSqlSafe(format!(
                 "SELECT {SQLITE_COLUMNS} FROM stripe_webhook_endpoints ORDER BY created_at, uuid"
-            ))
+            )))
             .fetch_all(db.reader())
             .await?
         }
         Db::Postgres(db) => {
-            sqlx::query_as(&format!(
+            sqlx::query_as(sqlx::AssertSqlSafe(format!(
                 "SELECT {PG_COLUMNS} FROM stripe_webhook_endpoints ORDER BY created_at, uuid"
-            ))
+            )))
             .fetch_all(db.pool())
             .await?
         }

@@ -196,17 +196,17 @@ pub(crate) async fn claim_skipped(tx: &mut Tx<'_>, id: &str) -> Result<bool, sql
 pub async fn get(db: &Db, id: &str) -> Result<Option<StoredEvent>, sqlx::Error> {
     let row: Option<Row> = match db {
         Db::Sqlite(db) => {
-            sqlx::query_as(&format!(
+            sqlx::query_as(sqlx::AssertSqlSafe(format!(
                 "SELECT {SQLITE_COLUMNS} FROM stripe_events WHERE id = ?1"
-            ))
+            )))
             .bind(id)
             .fetch_optional(db.reader())
             .await?
         }
         Db::Postgres(db) => {
-            sqlx::query_as(&format!(
+            sqlx::query_as(sqlx::AssertSqlSafe(format!(
                 "SELECT {PG_COLUMNS} FROM stripe_events WHERE id = $1"
-            ))
+            )))
             .bind(id)
             .fetch_optional(db.pool())
             .await?
@@ -226,20 +226,20 @@ pub async fn list(
 ) -> Result<Vec<StoredEvent>, sqlx::Error> {
     let rows: Vec<Row> = match db {
         Db::Sqlite(db) => {
-            sqlx::query_as(&format!(
+            sqlx::query_as(sqlx::AssertSqlSafe(format!(
                 "SELECT {SQLITE_COLUMNS} FROM stripe_events WHERE (?1 IS NULL OR type = ?1) \
                  ORDER BY received_at DESC, id DESC LIMIT ?2"
-            ))
+            )))
             .bind(event_type)
             .bind(i64::from(limit))
             .fetch_all(db.reader())
             .await?
         }
         Db::Postgres(db) => {
-            sqlx::query_as(&format!(
+            sqlx::query_as(sqlx::AssertSqlSafe(format!(
                 "SELECT {PG_COLUMNS} FROM stripe_events WHERE ($1::text IS NULL OR type = $1) \
                  ORDER BY received_at DESC, id DESC LIMIT $2"
-            ))
+            )))
             .bind(event_type)
             .bind(i64::from(limit))
             .fetch_all(db.pool())

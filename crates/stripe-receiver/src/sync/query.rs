@@ -70,20 +70,20 @@ pub async fn list(
     let table = kind.table;
     let rows: Vec<Row> = match db {
         Db::Sqlite(db) => {
-            sqlx::query_as(&format!(
+            sqlx::query_as(sqlx::AssertSqlSafe(format!(
                 "SELECT {SQLITE_COLUMNS} FROM {table} WHERE (?1 IS NULL OR account = ?1) \
                  ORDER BY event_created DESC, id DESC LIMIT ?2"
-            ))
+            )))
             .bind(account)
             .bind(i64::from(limit))
             .fetch_all(db.reader())
             .await?
         }
         Db::Postgres(db) => {
-            sqlx::query_as(&format!(
+            sqlx::query_as(sqlx::AssertSqlSafe(format!(
                 "SELECT {PG_COLUMNS} FROM {table} WHERE ($1::text IS NULL OR account = $1) \
                  ORDER BY event_created DESC, id DESC LIMIT $2"
-            ))
+            )))
             .bind(account)
             .bind(i64::from(limit))
             .fetch_all(db.pool())
@@ -110,18 +110,20 @@ pub async fn show(
         let table = kind.table;
         let row: Option<Row> = match db {
             Db::Sqlite(db) => {
-                sqlx::query_as(&format!(
+                sqlx::query_as(sqlx::AssertSqlSafe(format!(
                     "SELECT {SQLITE_COLUMNS} FROM {table} WHERE id = ?1"
-                ))
+                )))
                 .bind(id)
                 .fetch_optional(db.reader())
                 .await?
             }
             Db::Postgres(db) => {
-                sqlx::query_as(&format!("SELECT {PG_COLUMNS} FROM {table} WHERE id = $1"))
-                    .bind(id)
-                    .fetch_optional(db.pool())
-                    .await?
+                sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                    "SELECT {PG_COLUMNS} FROM {table} WHERE id = $1"
+                )))
+                .bind(id)
+                .fetch_optional(db.pool())
+                .await?
             }
         };
         if let Some(row) = row {

@@ -194,7 +194,7 @@ impl Objects<'_, '_> {
                      FROM {table} WHERE id = ?1{scope_sql}{}",
                     if scoped_account.is_some() { "?2" } else { "" }
                 );
-                let mut query = sqlx::query_as(&sql).bind(id);
+                let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id);
                 if let Some(account) = scoped_account {
                     query = query.bind(account);
                 }
@@ -206,7 +206,7 @@ impl Objects<'_, '_> {
                      event_created, synced_at FROM {table} WHERE id = $1{scope_sql}{}",
                     if scoped_account.is_some() { "$2" } else { "" }
                 );
-                let mut query = sqlx::query_as(&sql).bind(id);
+                let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id);
                 if let Some(account) = scoped_account {
                     query = query.bind(account);
                 }

@@ -184,11 +184,11 @@ async fn execute(
     }
     let now = Utc::now();
     let affected = match tx.conn_mut() {
-        TxConn::Sqlite(conn) => bind_all!(sqlx::query(sql), format_time(now))
+        TxConn::Sqlite(conn) => bind_all!(sqlx::query(sqlx::AssertSqlSafe(sql)), format_time(now))
             .execute(&mut **conn)
             .await?
             .rows_affected(),
-        TxConn::Postgres(conn) => bind_all!(sqlx::query(sql), now)
+        TxConn::Postgres(conn) => bind_all!(sqlx::query(sqlx::AssertSqlSafe(sql)), now)
             .execute(&mut **conn)
             .await?
             .rows_affected(),
