@@ -1,85 +1,92 @@
-//! Generating the registration code of `#[stripe_receiver(...)]`.
+//! The one expansion pipeline of `#[stripe_receiver]`, `#[stripe_hook]` and `#[stripe_job]`.
+//!
+//! `expand(kind, attr, item)` parses the attribute ([`crate::attr`], with the kind's own
+//! arguments in [`crate::kind`]) and the fn ([`crate::signature`]), then emits:
+//!
+//! - the item, always, unchanged (so that IDEs keep working whatever the errors);
+//! - one `compile_error!` per problem found, each spanned at the offending token;
+//! - the type-erased wrapper, whenever the fn's signature is usable and the attribute says
+//!   what its arguments are extracted for (so that the compiler reports argument, return
+//!   type and `Send` errors in the same build as the attribute's own errors);
+//! - the `inventory` registration, only when there is no error at all.
 
 use proc_macro2::{Group, Span, TokenStream, TokenTree};
 use quote::{format_ident, quote, quote_spanned};
 use syn::ext::IdentExt;
 use syn::Item;
 
-use crate::args::{self, ReceiverArgs};
+use crate::attr;
 use crate::errors::Errors;
-use crate::signature::{self, ReceiverFn};
+use crate::kind::{Kind, KindArgs};
+use crate::signature::{self, AnnotatedFn};
 
-/// Expands `#[stripe_receiver(attr)] item`.
-///
-/// On success, returns the item unchanged followed by a `const _: () = { ... };` block holding
-/// the type-erased wrapper fn, the requirements fn and the `inventory::submit!` registration.
-///
-/// On error, returns the item unchanged (so that IDEs still know the fn) followed by one
-/// `compile_error!` per problem found, and registers nothing. If only the attribute's arguments
-/// are wrong, the wrapper is still generated (without registration), so that the compiler
-/// reports type errors in the signature in the same build.
-pub(crate) fn receiver(attr: TokenStream, item: TokenStream) -> TokenStream {
-    let args = args::parse(attr);
-    let receiver_fn = syn::parse2::<Item>(item.clone()).and_then(|item| signature::analyze(&item));
-    let generated = match (args, receiver_fn) {
-        (Ok(args), Ok(receiver_fn)) => registration(&args.krate, &receiver_fn, Some(&args)),
-        (Err(args), Ok(receiver_fn)) => {
-            let wrapper = args
-                .krate
-                .map(|krate| registration(&krate, &receiver_fn, None));
-            let error = args.error.into_compile_error();
-            quote!(#error #wrapper)
-        }
-        (args, receiver_fn) => {
-            let mut errors = Errors::default();
-            for error in [args.err().map(|args| args.error), receiver_fn.err()]
-                .into_iter()
-                .flatten()
-            {
-                errors.push(error);
-            }
-            errors
-                .finish(())
-                .err()
-                .map(syn::Error::into_compile_error)
-                .unwrap_or_default()
+/// Expands `#[<kind>(attr)] item`.
+pub(crate) fn expand(kind: Kind, attr: TokenStream, item: TokenStream) -> TokenStream {
+    let attr = attr::parse(kind, attr);
+    let annotated =
+        syn::parse2::<Item>(item.clone()).and_then(|item| signature::analyze(kind, &item));
+    let mut errors = Errors::default();
+    if let Some(error) = attr.error.clone() {
+        errors.push(error);
+    }
+    let generated = match annotated {
+        Ok(annotated) => attr.krate.as_ref().and_then(|krate| {
+            let registered = attr.error.is_none();
+            registration(kind, krate, &attr.args, &annotated, registered)
+        }),
+        Err(error) => {
+            errors.push(error);
+            None
         }
     };
+    let errors = errors.finish(()).err().map(syn::Error::into_compile_error);
     quote! {
         #item
+        #errors
         #generated
     }
 }
 
-/// Generates the `const _: () = { ... };` block that checks `receiver_fn` and, given the
-/// attribute's arguments, registers it under their event types.
+/// Generates the `const _: () = { ... };` block: the wrapper that extracts each argument of
+/// `annotated` and calls it, the fn that collects its requirements and, if `registered`, the
+/// `inventory` registration. `None` if the attribute does not say what the arguments are
+/// extracted for (a hook that is not named).
 fn registration(
+    kind: Kind,
     krate: &syn::Path,
-    receiver_fn: &ReceiverFn,
-    args: Option<&ReceiverArgs>,
-) -> TokenStream {
+    args: &KindArgs,
+    annotated: &AnnotatedFn,
+    registered: bool,
+) -> Option<TokenStream> {
     let private = quote!(#krate::__private);
-    let ident = &receiver_fn.ident;
+    let context = args.context(&private)?;
+    let marker = kind.marker(&private);
+    let ident = &annotated.ident;
     let name = ident.unraw().to_string();
 
-    let arg_names: Vec<_> = (0..receiver_fn.args.len())
+    let arg_names: Vec<_> = (0..annotated.args.len())
         .map(|index| format_ident!("__arg{}", index))
         .collect();
-    let extracts = receiver_fn.args.iter().zip(&arg_names).map(|(arg, name)| {
+    // Each argument's trait path is spanned at the argument's type, so that a type the context
+    // does not take is reported there.
+    let arg_trait = |span: Span| quote_spanned!(span=> #private::Arg<'a, #context>);
+    let extracts = annotated.args.iter().zip(&arg_names).map(|(arg, name)| {
         let ty = &arg.tokens;
-        let extract = quote_spanned!(arg.span=> <#ty as #private::ReceiverArg<'a>>::extract);
+        let arg_trait = arg_trait(arg.span);
+        let extract = quote_spanned!(arg.span=> <#ty as #arg_trait>::extract);
         quote!(let #name = #extract(&mut __parts)?;)
     });
-    let requires = receiver_fn.args.iter().map(|arg| {
+    let requires = annotated.args.iter().map(|arg| {
         let ty = &arg.tokens;
-        let require = quote_spanned!(arg.span=> <#ty as #private::ReceiverArg<'a>>::require);
+        let arg_trait = arg_trait(arg.span);
+        let require = quote_spanned!(arg.span=> <#ty as #arg_trait>::require);
         quote!(#require(__requirements);)
     });
     let call = quote!(#ident(#(#arg_names),*));
     // The future of an async fn is boxed as `Send` on its own, in a statement spanned at the
     // fn's name: a future that is not `Send` is reported there (rustc adds which variable is
     // held across which `.await`), and only there, since the wrapper then holds a boxed future.
-    let (send_future, output) = if receiver_fn.is_async {
+    let (send_future, output) = if annotated.is_async {
         let send = respan(
             quote!(let __future = #private::send_future(#call);),
             ident.span(),
@@ -90,20 +97,20 @@ fn registration(
     };
     // The output is spanned at the return type, so that a return type the runtime cannot use is
     // reported there; the path keeps the call-site span, so that lints see generated code.
-    let output = respan(output, receiver_fn.output_span);
-    let into_result = quote!(#private::IntoReceiverResult::into_receiver_result(#output));
+    let output = respan(output, annotated.output_span);
+    let into_result = quote!(#private::IntoCallResult::<#context>::into_call_result(#output));
     // The lints allowed are those clippy would raise if it linted this code as the user's.
     // Without arguments, `'a` would be unused or elidable and `__parts` is not used mutably.
-    let (call_signature, requirements_signature) = if receiver_fn.args.is_empty() {
+    let (call_signature, requirements_signature) = if annotated.args.is_empty() {
         (
             quote! {
                 #[allow(clippy::unit_arg)]
-                fn __stripe_receiver_call(
-                    __parts: #private::Parts<'_>,
-                ) -> #private::BoxFuture<'_, #private::ReceiverResult>
+                fn __stripe_call(
+                    __parts: #private::Input<'_, #marker>,
+                ) -> #private::BoxFuture<'_, #private::CallResult>
             },
             quote! {
-                fn __stripe_receiver_requirements(
+                fn __stripe_requirements(
                     __requirements: &mut #private::Requirements,
                 )
             },
@@ -112,13 +119,13 @@ fn registration(
         (
             quote! {
                 #[allow(clippy::needless_lifetimes, clippy::unit_arg)]
-                fn __stripe_receiver_call<'a>(
-                    mut __parts: #private::Parts<'a>,
-                ) -> #private::BoxFuture<'a, #private::ReceiverResult>
+                fn __stripe_call<'a>(
+                    mut __parts: #private::Input<'a, #marker>,
+                ) -> #private::BoxFuture<'a, #private::CallResult>
             },
             quote! {
                 #[allow(clippy::extra_unused_lifetimes)]
-                fn __stripe_receiver_requirements<'a>(
+                fn __stripe_requirements<'a>(
                     __requirements: &mut #private::Requirements,
                 )
             },
@@ -126,25 +133,22 @@ fn registration(
     };
     // `file!()` and `line!()` spanned at the fn name report where the fn is, not the attribute.
     let location = quote_spanned!(ident.span()=> ::core::file!(), ::core::line!());
-    let submit = args.map(|args| {
-        let event_types = &args.event_types;
-        // The library's own receivers (the object sync) carry the hidden `__builtin` flag: they
-        // run before every application receiver.
-        let builtin = args.builtin.then(|| quote!(.builtin()));
+    let submit = registered.then(|| {
+        let (data, builder) = args.data(&private);
         quote! {
             #private::inventory::submit! {
-                #private::Receiver::new(
-                    &[#(#event_types),*],
+                #private::Registration::<#marker>::new(
+                    #data,
                     ::core::concat!(::core::module_path!(), "::", #name),
                     #location,
-                    __stripe_receiver_call,
-                    __stripe_receiver_requirements,
-                )#builtin
+                    __stripe_call,
+                    __stripe_requirements,
+                )#builder
             }
         }
     });
 
-    quote! {
+    Some(quote! {
         const _: () = {
             #call_signature {
                 ::std::boxed::Box::pin(async move {
@@ -158,7 +162,7 @@ fn registration(
             }
             #submit
         };
-    }
+    })
 }
 
 /// Returns `tokens` with every token, at any depth, spanned at `span`.

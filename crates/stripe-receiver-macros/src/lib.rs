@@ -74,17 +74,17 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-mod args;
+mod attr;
 mod catalog;
 mod errors;
 mod event_name;
 mod expand;
-mod hook_args;
-mod hook_expand;
-mod hook_fn;
+mod hook;
 mod job;
+mod kind;
 mod known_type;
 mod lifetimes;
+mod receiver;
 mod signature;
 mod suggest;
 
@@ -169,7 +169,7 @@ use proc_macro::TokenStream;
 ///   value held across an `.await`.
 #[proc_macro_attribute]
 pub fn stripe_receiver(attr: TokenStream, item: TokenStream) -> TokenStream {
-    expand::receiver(attr.into(), item.into()).into()
+    expand::expand(kind::Kind::Receiver, attr.into(), item.into()).into()
 }
 
 /// Registers a fn as the runner of one kind of job of the transactional outbox.
@@ -193,7 +193,7 @@ pub fn stripe_receiver(attr: TokenStream, item: TokenStream) -> TokenStream {
 /// `E: Into<BoxError>`.
 #[proc_macro_attribute]
 pub fn stripe_job(attr: TokenStream, item: TokenStream) -> TokenStream {
-    job::job(attr.into(), item.into()).into()
+    expand::expand(kind::Kind::Job, attr.into(), item.into()).into()
 }
 
 /// Registers a fn as a lifecycle hook of the webhook pipeline (dj-stripe's webhook signals).
@@ -231,5 +231,5 @@ pub fn stripe_job(attr: TokenStream, item: TokenStream) -> TokenStream {
 /// registered for one hook; they run in the order of their paths.
 #[proc_macro_attribute]
 pub fn stripe_hook(attr: TokenStream, item: TokenStream) -> TokenStream {
-    hook_expand::hook(attr.into(), item.into()).into()
+    expand::expand(kind::Kind::Hook, attr.into(), item.into()).into()
 }

@@ -1,4 +1,5 @@
-//! Checking that the annotated item is a fn the runtime can call, and reading its signature.
+//! Checking that the annotated item is a fn the runtime can call, and reading its signature:
+//! the same checks and messages for the three attributes.
 
 use proc_macro2::{Span, TokenStream, TokenTree};
 use quote::ToTokens;
@@ -6,22 +7,18 @@ use syn::spanned::Spanned;
 use syn::{FnArg, GenericParam, Ident, Item, ReturnType, Type};
 
 use crate::errors::Errors;
+use crate::kind::Kind;
 use crate::lifetimes::erase_lifetimes;
 
-/// Error message when the attribute is not on a fn.
-pub(crate) const NOT_A_FN: &str = "#[stripe_receiver] goes on a fn, \
-    e.g. `async fn on_charge(event: &Event) -> Result<(), BoxError>`";
-
-/// Error message for a second argument that borrows the transaction.
-pub(crate) const TRANSACTION_TWICE: &str = "a #[stripe_receiver] fn can take the webhook's \
-    transaction only once";
+/// Error message for a second argument that borrows the transaction, after the attribute.
+pub(crate) const TRANSACTION_TWICE: &str = "fn can take the webhook's transaction only once";
 
 /// The last path segments of the argument types that borrow the webhook's transaction when
 /// taken as `&mut T`: the transaction itself and the backends' native connections.
 const TRANSACTION_TYPES: [&str; 3] = ["Tx", "SqliteConnection", "PgConnection"];
 
-/// What the expansion needs to know about a receiver fn.
-pub(crate) struct ReceiverFn {
+/// What the expansion needs to know about the annotated fn.
+pub(crate) struct AnnotatedFn {
     /// The fn's name.
     pub(crate) ident: Ident,
     /// Whether it is an `async fn`, whose result must be awaited.
@@ -32,7 +29,7 @@ pub(crate) struct ReceiverFn {
     pub(crate) output_span: Span,
 }
 
-/// One argument type of a receiver fn.
+/// One argument type of the annotated fn.
 pub(crate) struct ArgType {
     /// The type as written, with the fn's own lifetime parameters replaced by `'_`.
     pub(crate) tokens: TokenStream,
@@ -40,34 +37,44 @@ pub(crate) struct ArgType {
     pub(crate) span: Span,
 }
 
-/// Checks that `item` is a free, non-generic, safe Rust-ABI fn and describes it.
+/// Checks that `item` is a free, non-generic, safe Rust-ABI fn the attribute of `kind` can
+/// register, and describes it.
 ///
 /// Every problem found is reported, each spanned at the offending token.
-pub(crate) fn analyze(item: &Item) -> syn::Result<ReceiverFn> {
+pub(crate) fn analyze(kind: Kind, item: &Item) -> syn::Result<AnnotatedFn> {
+    let attribute = kind.attribute();
+    let plural = kind.plural();
     let Item::Fn(item_fn) = item else {
-        return Err(syn::Error::new_spanned(item, NOT_A_FN));
+        let message = format!("{attribute} goes on a fn, e.g. {}", kind.example_fn());
+        return Err(syn::Error::new_spanned(item, message));
     };
     let sig = &item_fn.sig;
     let mut errors = Errors::default();
     if let Some(unsafety) = &sig.unsafety {
         errors.push(syn::Error::new(
             unsafety.span,
-            "#[stripe_receiver] cannot register an `unsafe fn`; remove `unsafe` and use an \
-             `unsafe { ... }` block inside the fn instead",
+            format!(
+                "{attribute} cannot register an `unsafe fn`; remove `unsafe` and use an \
+                 `unsafe {{ ... }}` block inside the fn instead"
+            ),
         ));
     }
     if let Some(abi) = &sig.abi {
         errors.push(syn::Error::new_spanned(
             abi,
-            "#[stripe_receiver] cannot register an `extern` fn; remove the `extern` ABI, \
-             receivers are called as plain Rust fns",
+            format!(
+                "{attribute} cannot register an `extern` fn; remove the `extern` ABI, \
+                 {plural} are called as plain Rust fns"
+            ),
         ));
     }
     if let Some(variadic) = &sig.variadic {
         errors.push(syn::Error::new_spanned(
             variadic.dots,
-            "#[stripe_receiver] cannot register a variadic fn; remove the `...` and take each \
-             value as a typed argument",
+            format!(
+                "{attribute} cannot register a variadic fn; remove the `...` and take each \
+                 value as a typed argument"
+            ),
         ));
     }
     let mut lifetimes = Vec::new();
@@ -77,7 +84,7 @@ pub(crate) fn analyze(item: &Item) -> syn::Result<ReceiverFn> {
             GenericParam::Type(param) => errors.push(syn::Error::new(
                 param.ident.span(),
                 format!(
-                    "receivers cannot be generic: remove the type parameter `{}` and name \
+                    "{plural} cannot be generic: remove the type parameter `{}` and name \
                      concrete types (lifetime parameters are fine)",
                     param.ident
                 ),
@@ -85,7 +92,7 @@ pub(crate) fn analyze(item: &Item) -> syn::Result<ReceiverFn> {
             GenericParam::Const(param) => errors.push(syn::Error::new_spanned(
                 param,
                 format!(
-                    "receivers cannot be generic: remove the const parameter `{}` and use a \
+                    "{plural} cannot be generic: remove the const parameter `{}` and use a \
                      constant (lifetime parameters are fine)",
                     param.ident
                 ),
@@ -98,25 +105,30 @@ pub(crate) fn analyze(item: &Item) -> syn::Result<ReceiverFn> {
         match input {
             FnArg::Receiver(receiver) => errors.push(syn::Error::new(
                 receiver.self_token.span,
-                "#[stripe_receiver] goes on a free fn, not a method; move it out of the `impl` \
-                 block and take what it needs as arguments instead of `self`, e.g. `State<T>`",
+                format!(
+                    "{attribute} goes on a free fn, not a method; move it out of the `impl` \
+                     block and take what it needs as arguments instead of `self`, e.g. \
+                     `State<T>`"
+                ),
             )),
             FnArg::Typed(arg) => {
                 let tokens = arg.ty.to_token_stream();
                 if let Some(span) = find_impl_trait(tokens.clone()) {
                     errors.push(syn::Error::new(
                         span,
-                        "receivers cannot be generic: an `impl Trait` argument is a type \
-                         parameter; name the concrete type instead",
+                        format!(
+                            "{plural} cannot be generic: an `impl Trait` argument is a type \
+                             parameter; name the concrete type instead"
+                        ),
                     ));
                 }
-                if borrows_transaction(&arg.ty) {
+                if kind.takes_transaction() && borrows_transaction(&arg.ty) {
                     match transaction {
                         None => transaction = Some(&arg.ty),
                         Some(first) => errors.push(syn::Error::new_spanned(
                             &arg.ty,
                             format!(
-                                "{TRANSACTION_TWICE}: `{}` already borrows it; remove this \
+                                "a {attribute} {TRANSACTION_TWICE}: `{}` already borrows it; remove this \
                                  argument and use that one (`&mut Tx<'_>` and the native \
                                  `&mut SqliteConnection` / `&mut PgConnection` are the same \
                                  transaction)",
@@ -141,7 +153,7 @@ pub(crate) fn analyze(item: &Item) -> syn::Result<ReceiverFn> {
         ReturnType::Default => sig.ident.span(),
         ReturnType::Type(_, ty) => ty.span(),
     };
-    errors.finish(ReceiverFn {
+    errors.finish(AnnotatedFn {
         ident: sig.ident.clone(),
         is_async: sig.asyncness.is_some(),
         args,
@@ -151,7 +163,7 @@ pub(crate) fn analyze(item: &Item) -> syn::Result<ReceiverFn> {
 
 /// Whether `ty` is `&mut T` for a `T` whose path ends in one of [`TRANSACTION_TYPES`].
 ///
-/// This is a syntactic check, made so that a receiver taking the transaction twice is refused
+/// This is a syntactic check, made so that a fn taking the transaction twice is refused
 /// at compile time on the second argument; a type alias escapes it, and is refused at start-up
 /// by the runtime instead.
 fn borrows_transaction(ty: &Type) -> bool {

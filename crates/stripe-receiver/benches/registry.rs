@@ -3,10 +3,11 @@
 //! every webhook does once.
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
-use stripe_receiver::__private::{BoxFuture, Parts, Receiver, ReceiverResult, Requirements};
+use stripe_receiver::__private::{kinds, BoxFuture, CallResult, Input, ReceiverData, Requirements};
 use stripe_receiver::registry::Registry;
+use stripe_receiver::Receiver;
 
-fn noop<'a>(_: Parts<'a>) -> BoxFuture<'a, ReceiverResult> {
+fn noop<'a>(_: Input<'a, kinds::stripe_receiver>) -> BoxFuture<'a, CallResult> {
     Box::pin(async { Ok(()) })
 }
 
@@ -35,7 +36,7 @@ fn receivers() -> Vec<&'static Receiver> {
             };
             let path: &'static str = Box::leak(format!("bench::receiver_{i:04}").into_boxed_str());
             &*Box::leak(Box::new(Receiver::new(
-                names,
+                ReceiverData::new(names),
                 path,
                 "bench.rs",
                 1,

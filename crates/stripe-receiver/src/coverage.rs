@@ -76,16 +76,17 @@ pub async fn warn_unhandled(runtime: &Runtime) {
 mod tests {
     use super::{unhandled_event_types, Unhandled};
     use crate::endpoint::{Endpoint, ValidationMode};
-    use crate::receiver::{BoxFuture, Parts, Receiver, ReceiverResult, Requirements};
+    use crate::receiver::{Receiver, ReceiverData};
+    use crate::registration::{kinds, BoxFuture, CallResult, Input, Requirements};
     use crate::registry::Registry;
 
-    fn noop<'a>(_: Parts<'a>) -> BoxFuture<'a, ReceiverResult> {
+    fn noop<'a>(_: Input<'a, kinds::stripe_receiver>) -> BoxFuture<'a, CallResult> {
         Box::pin(async { Ok(()) })
     }
     fn no_requirements(_: &mut Requirements) {}
 
     static CHARGE: Receiver = Receiver::new(
-        &["charge.succeeded"],
+        ReceiverData::new(&["charge.succeeded"]),
         "app::charge",
         "a.rs",
         1,
@@ -93,7 +94,7 @@ mod tests {
         no_requirements,
     );
     static SUBSCRIPTIONS: Receiver = Receiver::new(
-        &["customer.subscription.*"],
+        ReceiverData::new(&["customer.subscription.*"]),
         "app::subscriptions",
         "b.rs",
         1,
@@ -153,7 +154,7 @@ mod tests {
     }
 
     static BUILTIN: Receiver = Receiver::new(
-        &["charge.*"],
+        ReceiverData::new(&["charge.*"]),
         "stripe_receiver::sync::builtin::charges",
         "c.rs",
         1,

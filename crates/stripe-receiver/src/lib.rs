@@ -60,6 +60,7 @@ pub mod jobs;
 pub mod metrics;
 mod process;
 mod receiver;
+pub mod registration;
 pub mod registry;
 mod runtime;
 mod send_future;
@@ -76,8 +77,10 @@ pub use event::{Event, EventData, EventError, EventRequest};
 /// The Prometheus client this crate exports its metrics with ([`metrics::Metrics::registry`]),
 /// to register an application's own metrics in the same registry.
 pub use prometheus;
-pub use receiver::{
-    BoxError, ExtractError, IntoReceiverResult, Receiver, ReceiverArg, Requirements,
+pub use receiver::Receiver;
+pub use registration::{
+    Arg, Arg as ReceiverArg, BoxError, ExtractError, IntoCallResult,
+    IntoCallResult as IntoReceiverResult, Requirements,
 };
 pub use runtime::{shutdown_signal, Runtime, RuntimeBuilder, StartError};
 /// The sqlx this crate is built with (0.8). Receivers' queries run on its connection types, so
@@ -106,8 +109,10 @@ pub use tx::{Tx, WrongBackend};
 /// # fn main() {}
 /// ```
 ///
-/// expands to the fn, unchanged, and an anonymous block that registers it. Written out by
-/// hand, this compiles against this crate and registers the receiver as the macro does:
+/// expands to the fn, unchanged, and an anonymous block that registers it. `#[stripe_hook]` and
+/// `#[stripe_job]` expand the same way; only the context of the arguments and the kind's data
+/// differ. Written out by hand (with short names; the macro writes full paths), this compiles
+/// against this crate and registers the receiver as the macro does:
 ///
 /// ```
 /// # use stripe_receiver::prelude::*;
@@ -117,38 +122,39 @@ pub use tx::{Tx, WrongBackend};
 ///     Ok(())
 /// }
 /// const _: () = {
-///     fn __stripe_receiver_call<'a>(
-///         mut __parts: ::stripe_receiver::__private::Parts<'a>,
-///     ) -> ::stripe_receiver::__private::BoxFuture<'a, ::stripe_receiver::__private::ReceiverResult>
+///     use ::stripe_receiver::__private::{kinds, Arg, Input, IntoCallResult, Registration};
+///     // The context every argument is extracted for: here the receiver kind; for a hook,
+///     // `hook_kinds::webhook_post_process` and the like; for a job, `kinds::stripe_job`.
+///     type C = kinds::stripe_receiver;
+///     fn __stripe_call<'a>(
+///         mut __parts: Input<'a, kinds::stripe_receiver>,
+///     ) -> ::stripe_receiver::__private::BoxFuture<'a, ::stripe_receiver::__private::CallResult>
 ///     {
 ///         ::std::boxed::Box::pin(async move {
 ///             // Each argument, in order, spanned at its type.
-///             let __arg0 = <&Event as ::stripe_receiver::__private::ReceiverArg<'a>>::extract(
-///                 &mut __parts,
-///             )?;
-///             let __arg1 = <&mut Tx<'_> as ::stripe_receiver::__private::ReceiverArg<'a>>::extract(
-///                 &mut __parts,
-///             )?;
+///             let __arg0 = <&Event as Arg<'a, C>>::extract(&mut __parts)?;
+///             let __arg1 = <&mut Tx<'_> as Arg<'a, C>>::extract(&mut __parts)?;
 ///             // Spanned at the fn's name: a future that is not `Send` is reported there.
 ///             let __future = ::stripe_receiver::__private::send_future(on_charge(__arg0, __arg1));
 ///             // Spanned at the return type.
-///             ::stripe_receiver::__private::IntoReceiverResult::into_receiver_result(__future.await)
+///             IntoCallResult::<C>::into_call_result(__future.await)
 ///         })
 ///     }
-///     fn __stripe_receiver_requirements<'a>(
+///     fn __stripe_requirements<'a>(
 ///         __requirements: &mut ::stripe_receiver::__private::Requirements,
 ///     ) {
-///         <&Event as ::stripe_receiver::__private::ReceiverArg<'a>>::require(__requirements);
-///         <&mut Tx<'_> as ::stripe_receiver::__private::ReceiverArg<'a>>::require(__requirements);
+///         <&Event as Arg<'a, C>>::require(__requirements);
+///         <&mut Tx<'_> as Arg<'a, C>>::require(__requirements);
 ///     }
 ///     ::stripe_receiver::__private::inventory::submit! {
-///         ::stripe_receiver::__private::Receiver::new(
-///             &["charge.succeeded", "charge.failed"],
+///         Registration::<kinds::stripe_receiver>::new(
+///             // What the kind records: the event types (a hook: which hook; a job: its name).
+///             ::stripe_receiver::__private::ReceiverData::new(&["charge.succeeded", "charge.failed"]),
 ///             ::core::concat!(::core::module_path!(), "::", "on_charge"),
 ///             ::core::file!(),
 ///             ::core::line!(),
-///             __stripe_receiver_call,
-///             __stripe_receiver_requirements,
+///             __stripe_call,
+///             __stripe_requirements,
 ///         )
 ///     }
 /// };
@@ -166,7 +172,23 @@ pub use tx::{Tx, WrongBackend};
 pub use stripe_receiver_macros::stripe_receiver;
 
 /// Registers a fn as the runner of one kind of outbox job; see [`jobs`] and
-/// [`Tx::enqueue_job`].
+/// [`Tx::enqueue_job`]. It expands like [`macro@stripe_receiver`], the arguments extracted for
+/// the context `kinds::stripe_job` and the job's name as the registration's data.
+///
+/// ```
+/// use stripe_receiver::prelude::*;
+///
+/// #[stripe_job("send_receipt")]
+/// async fn send_receipt<'j>(job: &'j Job, Payload(receipt): Payload<serde_json::Value>) -> Result<(), BoxError> {
+///     // job.id: the same on every attempt, the idempotency key
+///     # let _ = (job, receipt);
+///     Ok(())
+/// }
+/// # fn main() {
+/// #     let jobs = stripe_receiver::jobs::JobRegistry::from_inventory().unwrap();
+/// #     assert!(jobs.get("send_receipt").unwrap().path().ends_with("::send_receipt"));
+/// # }
+/// ```
 pub use stripe_receiver_macros::stripe_job;
 
 /// Registers a fn as a lifecycle hook: one of `webhook_pre_validate`, `webhook_post_validate`,
@@ -190,7 +212,7 @@ pub use stripe_receiver_macros::stripe_job;
 /// }
 /// # fn main() {
 /// #     let hooks = stripe_receiver::hooks::HookRegistry::from_inventory().unwrap();
-/// #     let kinds: Vec<_> = hooks.all().map(|h| h.kind().as_str()).collect();
+/// #     let kinds: Vec<_> = hooks.all().iter().map(|h| h.kind().as_str()).collect();
 /// #     assert_eq!(kinds, ["webhook_post_process", "webhook_processing_error"]);
 /// # }
 /// ```
@@ -206,12 +228,11 @@ pub mod prelude {
 /// release.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::hooks::{
-        kinds as hook_kinds, Hook, HookArg, HookMarker, HookParts, HookResult, IntoHookResult,
-    };
-    pub use crate::jobs::{JobArg, JobKind, JobParts};
-    pub use crate::receiver::{
-        BoxFuture, IntoReceiverResult, Parts, Receiver, ReceiverArg, ReceiverResult, Requirements,
+    pub use crate::hooks::{kinds as hook_kinds, HookMarker};
+    pub use crate::receiver::ReceiverData;
+    pub use crate::registration::{
+        kinds, Arg, BoxFuture, CallResult, Context, Input, IntoCallResult, Registration,
+        Requirements,
     };
     pub use crate::send_future::send_future;
     pub use inventory;

@@ -13,46 +13,72 @@
 //! once. A function registered twice (two `#[stripe_receiver]` attributes on it) is refused at
 //! start-up.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
+use std::fmt;
 
+use crate::db::Backend;
 use crate::receiver::Receiver;
+use crate::registration::{kinds, Kind, Registration};
 use crate::state::StateMap;
 
-/// Every receiver linked into the binary, indexed by event type.
-#[derive(Debug)]
-pub struct Registry {
-    /// All receivers in run order.
-    all: Vec<&'static Receiver>,
-    /// Exact event type → indices into `all` of receivers for it (exact names and patterns
-    /// merged), in run order.
-    by_type: HashMap<&'static str, Vec<usize>>,
-    /// Indices into `all` of receivers that have at least one pattern, in run order.
-    with_patterns: Vec<usize>,
+/// Every fn of kind `K` linked into the binary, in run order (ascending [`Kind::Key`]), with
+/// the kind's index. [`Registry`] (receivers), [`crate::hooks::HookRegistry`] and
+/// [`crate::jobs::JobRegistry`] are this type for each kind.
+pub struct Registrations<K: Kind> {
+    /// All registrations in run order.
+    all: Vec<&'static Registration<K>>,
+    /// The kind's index of `all`.
+    index: K::Index,
 }
 
-/// Why the receivers linked into this binary cannot run.
-#[derive(Debug, thiserror::Error)]
-pub enum RegistryError {
-    /// One function carries `#[stripe_receiver]` twice (it would run twice per event).
-    #[error("receiver {path} is registered twice ({first} and {second}); put all its event types in one #[stripe_receiver(...)] attribute")]
+impl<K: Kind> fmt::Debug for Registrations<K> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Registrations")
+            .field("all", &self.all)
+            .field("index", &self.index)
+            .finish()
+    }
+}
+
+impl<K: Kind> Default for Registrations<K> {
+    fn default() -> Self {
+        Self {
+            all: Vec::new(),
+            index: K::Index::default(),
+        }
+    }
+}
+
+/// Every receiver linked into the binary, indexed by event type.
+pub type Registry = Registrations<kinds::stripe_receiver>;
+
+/// Why the fns of kind `K` linked into this binary cannot run. [`RegistryError`] is the
+/// receivers' (the default), `HookRegistryError` the hooks', `JobRegistryError` the jobs'.
+#[derive(Debug)]
+pub enum RegistryError<K: Kind = kinds::stripe_receiver> {
+    /// Two registrations share a key (receivers: the fn; hooks: the hook and the fn; jobs: the
+    /// job name): one would run twice, or a job name would be ambiguous.
     RegisteredTwice {
-        /// The function path.
+        /// The function path (of the later registration, for jobs).
         path: &'static str,
-        /// `file:line` of one registration.
+        /// Where one registration is (`file:line`, or `path at file:line` when the two
+        /// registrations are different fns).
         first: String,
-        /// `file:line` of the other.
+        /// Where the other is.
         second: String,
+        /// The later registration.
+        registration: &'static Registration<K>,
     },
-    /// One function carries two `#[stripe_receiver]` attributes.
-    #[error("receiver {path} ({location}) carries #[stripe_receiver] twice; put all its event types in one #[stripe_receiver(...)] attribute")]
+    /// One function carries the attribute twice.
     AttributeTwice {
         /// The function path.
         path: &'static str,
         /// `file:line`.
         location: String,
+        /// One of the two registrations.
+        registration: &'static Registration<K>,
     },
-    /// A receiver takes `State<T>` for a `T` nobody registered.
-    #[error("receiver {path} ({location}) takes State<{type_name}>, but no {type_name} was registered: call RuntimeBuilder::state(...) with one at start-up")]
+    /// A function takes `State<T>` for a `T` nobody registered.
     MissingState {
         /// The function path.
         path: &'static str,
@@ -60,70 +86,223 @@ pub enum RegistryError {
         location: String,
         /// The state type.
         type_name: &'static str,
+        /// The registration at fault.
+        registration: &'static Registration<K>,
     },
-    /// A receiver takes a backend's native connection and the process runs another backend.
-    #[error("receiver {path} ({location}) takes a {wanted} connection, but DATABASE_URL names {actual}: run it on {wanted}, or take `&mut Tx<'_>` and handle both backends")]
+    /// A function takes a backend's native connection and the process runs another backend.
     WrongBackend {
         /// The function path.
         path: &'static str,
         /// `file:line`.
         location: String,
-        /// The backend the receiver needs.
-        wanted: crate::db::Backend,
+        /// The backend the function needs.
+        wanted: Backend,
         /// The backend in use.
-        actual: crate::db::Backend,
+        actual: Backend,
+        /// The registration at fault.
+        registration: &'static Registration<K>,
     },
-    /// A receiver takes the transaction twice.
-    #[error(
-        "receiver {path} ({location}) takes the transaction (&mut Tx) more than once; take it once"
-    )]
+    /// A function takes the transaction twice (through a type alias the macro could not see).
     TransactionTwice {
         /// The function path.
         path: &'static str,
         /// `file:line`.
         location: String,
+        /// The registration at fault.
+        registration: &'static Registration<K>,
     },
 }
 
-impl Registry {
-    /// Builds the registry from every receiver `inventory` collected.
+impl<K: Kind> fmt::Display for RegistryError<K> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let noun = K::NOUN;
+        match self {
+            Self::RegisteredTwice {
+                first,
+                second,
+                registration,
+                ..
+            } => write!(
+                f,
+                "{} is registered twice ({first} and {second}); {}",
+                K::identity(registration),
+                K::fix_twice(registration)
+            ),
+            Self::AttributeTwice {
+                location,
+                registration,
+                ..
+            } => write!(
+                f,
+                "{} ({location}) carries #[{}] twice; {}",
+                K::identity(registration),
+                K::ATTRIBUTE,
+                K::fix_twice(registration)
+            ),
+            Self::MissingState {
+                path,
+                location,
+                type_name,
+                ..
+            } => write!(
+                f,
+                "{noun} {path} ({location}) takes State<{type_name}>, but no {type_name} was \
+                 registered: call RuntimeBuilder::state(...) with one at start-up"
+            ),
+            Self::WrongBackend {
+                path,
+                location,
+                wanted,
+                actual,
+                ..
+            } => write!(
+                f,
+                "{noun} {path} ({location}) takes a {wanted} connection, but DATABASE_URL names \
+                 {actual}: run it on {wanted}, or take `&mut Tx<'_>` and handle both backends"
+            ),
+            Self::TransactionTwice { path, location, .. } => write!(
+                f,
+                "{noun} {path} ({location}) takes the transaction (&mut Tx) more than once; \
+                 take it once"
+            ),
+        }
+    }
+}
+
+impl<K: Kind> std::error::Error for RegistryError<K> {}
+
+impl<K: Kind> Registrations<K>
+where
+    Registration<K>: inventory::Collect,
+{
+    /// Builds the registry from every registration of this kind `inventory` collected.
     ///
     /// # Errors
-    /// [`RegistryError::RegisteredTwice`] if one function is registered twice.
-    pub fn from_inventory() -> Result<Self, RegistryError> {
-        Self::build(inventory::iter::<Receiver>())
+    /// [`RegistryError::RegisteredTwice`] or [`RegistryError::AttributeTwice`] if two
+    /// registrations share a key.
+    pub fn from_inventory() -> Result<Self, RegistryError<K>> {
+        Self::build(inventory::iter::<Registration<K>>())
+    }
+}
+
+impl<K: Kind> Registrations<K> {
+    /// Builds the registry from the given registrations (the ordering and checks of
+    /// `from_inventory`).
+    ///
+    /// # Errors
+    /// [`RegistryError::RegisteredTwice`] or [`RegistryError::AttributeTwice`] if two
+    /// registrations share a key.
+    pub fn build(
+        registrations: impl IntoIterator<Item = &'static Registration<K>>,
+    ) -> Result<Self, RegistryError<K>> {
+        let mut all: Vec<&'static Registration<K>> = registrations.into_iter().collect();
+        all.sort_by_key(|registration| K::key(registration));
+        if let Some([prev, next]) = all
+            .windows(2)
+            .find(|pair| K::key(pair[0]) == K::key(pair[1]))
+        {
+            return Err(registered_twice(prev, next));
+        }
+        let index = K::index(&all);
+        Ok(Self { all, index })
     }
 
-    /// Builds the registry from the given receivers (the ordering and checks of
-    /// [`Registry::from_inventory`]).
+    /// Every registration, in run order.
+    #[must_use]
+    pub fn all(&self) -> &[&'static Registration<K>] {
+        &self.all
+    }
+
+    /// The kind's index.
+    pub(crate) fn index(&self) -> &K::Index {
+        &self.index
+    }
+
+    /// Checks every registration's argument requirements against what the process provides.
     ///
     /// # Errors
-    /// [`RegistryError::RegisteredTwice`] if two records share a path.
-    pub fn build(
-        receivers: impl IntoIterator<Item = &'static Receiver>,
-    ) -> Result<Self, RegistryError> {
-        let mut by_path: BTreeMap<&'static str, &'static Receiver> = BTreeMap::new();
-        for r in receivers {
-            if let Some(prev) = by_path.insert(r.path(), r) {
-                if location(prev) == location(r) {
-                    return Err(RegistryError::AttributeTwice {
-                        path: r.path(),
-                        location: location(r),
-                    });
-                }
-                let mut sites = [location(prev), location(r)];
-                sites.sort();
-                let [first, second] = sites;
-                return Err(RegistryError::RegisteredTwice {
-                    path: r.path(),
-                    first,
-                    second,
+    /// The first unmet requirement, naming the function and its location.
+    pub fn check_requirements(
+        &self,
+        state: &StateMap,
+        backend: Backend,
+    ) -> Result<(), RegistryError<K>> {
+        for &registration in &self.all {
+            let req = registration.requirements();
+            let (path, location) = (registration.path(), registration.location());
+            if req.transaction_args > 1 {
+                return Err(RegistryError::TransactionTwice {
+                    path,
+                    location,
+                    registration,
+                });
+            }
+            if let Some(wanted) = req.backend.filter(|b| *b != backend) {
+                return Err(RegistryError::WrongBackend {
+                    path,
+                    location,
+                    wanted,
+                    actual: backend,
+                    registration,
+                });
+            }
+            if let Some((_, type_name)) = req.state.iter().find(|(id, _)| !state.contains(*id)) {
+                return Err(RegistryError::MissingState {
+                    path,
+                    location,
+                    type_name,
+                    registration,
                 });
             }
         }
-        // Built-ins first (stable sort: each group stays in path order).
-        let mut all: Vec<&'static Receiver> = by_path.into_values().collect();
-        all.sort_by_key(|r| !r.is_builtin());
+        Ok(())
+    }
+}
+
+/// The error for two registrations with the same key.
+fn registered_twice<K: Kind>(
+    prev: &'static Registration<K>,
+    next: &'static Registration<K>,
+) -> RegistryError<K> {
+    let (path, location) = (next.path(), next.location());
+    if prev.path() == path && prev.location() == location {
+        return RegistryError::AttributeTwice {
+            path,
+            location,
+            registration: next,
+        };
+    }
+    let site = |registration: &Registration<K>| {
+        if prev.path() == next.path() {
+            registration.location()
+        } else {
+            format!("{} at {}", registration.path(), registration.location())
+        }
+    };
+    let mut sites = [site(prev), site(next)];
+    sites.sort();
+    let [first, second] = sites;
+    RegistryError::RegisteredTwice {
+        path,
+        first,
+        second,
+        registration: next,
+    }
+}
+
+/// The receivers' index: by exact event type, and which receivers have patterns.
+#[derive(Debug, Default)]
+pub struct ByEventType {
+    /// Exact event type → indices into the run order of receivers for it (exact names and
+    /// patterns merged), in run order.
+    by_type: HashMap<&'static str, Vec<usize>>,
+    /// Indices into the run order of receivers that have at least one pattern, in run order.
+    with_patterns: Vec<usize>,
+}
+
+impl ByEventType {
+    /// Indexes `all`, the receivers in run order.
+    pub(crate) fn new(all: &[&'static Receiver]) -> Self {
         let mut by_type: HashMap<&'static str, Vec<usize>> = HashMap::new();
         let mut with_patterns = Vec::new();
         for (i, r) in all.iter().enumerate() {
@@ -149,22 +328,23 @@ impl Registry {
             }
             list.sort_unstable();
         }
-        Ok(Self {
-            all,
+        Self {
             by_type,
             with_patterns,
-        })
+        }
     }
+}
 
+impl Registry {
     /// Every receiver, in run order: the built-in ones (object sync) first.
     #[must_use]
     pub fn receivers(&self) -> &[&'static Receiver] {
-        &self.all
+        self.all()
     }
 
     /// The application's receivers (every one but stripe-receiver's built-ins), in run order.
     pub fn application_receivers(&self) -> impl Iterator<Item = &'static Receiver> + '_ {
-        self.all.iter().copied().filter(|r| !r.is_builtin())
+        self.all().iter().copied().filter(|r| !r.is_builtin())
     }
 
     /// The receivers that run for `event_type`, in run order. Unknown types get the pattern
@@ -173,91 +353,76 @@ impl Registry {
         &'s self,
         event_type: &'s str,
     ) -> impl Iterator<Item = &'static Receiver> + Send + 's {
-        let exact = self.by_type.get(event_type);
+        let all = self.all();
+        let index = self.index();
+        let exact = index.by_type.get(event_type);
         let patterns_only = exact.is_none().then(|| {
-            self.with_patterns
+            index
+                .with_patterns
                 .iter()
                 .copied()
-                .filter(move |&i| self.all[i].matches(event_type))
+                .filter(move |&i| all[i].matches(event_type))
         });
         exact
             .into_iter()
             .flatten()
             .copied()
             .chain(patterns_only.into_iter().flatten())
-            .map(|i| self.all[i])
+            .map(|i| all[i])
     }
-
-    /// Checks every receiver's argument requirements against what the process provides.
-    ///
-    /// # Errors
-    /// The first unmet requirement, naming the receiver and its location.
-    pub fn check_requirements(
-        &self,
-        state: &StateMap,
-        backend: crate::db::Backend,
-    ) -> Result<(), RegistryError> {
-        for r in &self.all {
-            let req = r.requirements();
-            if req.transaction_args > 1 {
-                return Err(RegistryError::TransactionTwice {
-                    path: r.path(),
-                    location: location(r),
-                });
-            }
-            if let Some(wanted) = req.backend.filter(|b| *b != backend) {
-                return Err(RegistryError::WrongBackend {
-                    path: r.path(),
-                    location: location(r),
-                    wanted,
-                    actual: backend,
-                });
-            }
-            if let Some((_, type_name)) = req.state.iter().find(|(id, _)| !state.contains(*id)) {
-                return Err(RegistryError::MissingState {
-                    path: r.path(),
-                    location: location(r),
-                    type_name,
-                });
-            }
-        }
-        Ok(())
-    }
-}
-
-fn location(r: &Receiver) -> String {
-    format!("{}:{}", r.file(), r.line())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::receiver::{BoxFuture, Parts, ReceiverResult, Requirements};
+    use crate::receiver::ReceiverData;
+    use crate::registration::{BoxFuture, CallResult, Input, Requirements};
 
-    fn noop<'a>(_: Parts<'a>) -> BoxFuture<'a, ReceiverResult> {
+    fn noop<'a>(_: Input<'a, kinds::stripe_receiver>) -> BoxFuture<'a, CallResult> {
         Box::pin(async { Ok(()) })
     }
     fn no_req(_: &mut Requirements) {}
 
     static B: Receiver = Receiver::new(
-        &["charge.succeeded", "charge.failed"],
+        ReceiverData::new(&["charge.succeeded", "charge.failed"]),
         "app::b",
         "b.rs",
         1,
         noop,
         no_req,
     );
-    static A: Receiver = Receiver::new(&["charge.succeeded"], "app::a", "a.rs", 1, noop, no_req);
-    static STAR: Receiver = Receiver::new(&["*"], "app::audit", "c.rs", 1, noop, no_req);
+    static A: Receiver = Receiver::new(
+        ReceiverData::new(&["charge.succeeded"]),
+        "app::a",
+        "a.rs",
+        1,
+        noop,
+        no_req,
+    );
+    static STAR: Receiver = Receiver::new(
+        ReceiverData::new(&["*"]),
+        "app::audit",
+        "c.rs",
+        1,
+        noop,
+        no_req,
+    );
     static FAMILY: Receiver = Receiver::new(
-        &["charge.*", "charge.succeeded"],
+        ReceiverData::new(&["charge.*", "charge.succeeded"]),
         "app::charges",
         "d.rs",
         1,
         noop,
         no_req,
     );
-    static A_AGAIN: Receiver = Receiver::new(&["invoice.paid"], "app::a", "a.rs", 9, noop, no_req);
+    static A_AGAIN: Receiver = Receiver::new(
+        ReceiverData::new(&["invoice.paid"]),
+        "app::a",
+        "a.rs",
+        9,
+        noop,
+        no_req,
+    );
 
     fn paths(reg: &Registry, t: &str) -> Vec<&'static str> {
         reg.receivers_for(t).map(Receiver::path).collect()
@@ -282,7 +447,7 @@ mod tests {
     }
 
     static BUILTIN: Receiver = Receiver::new(
-        &["charge.*"],
+        ReceiverData::new(&["charge.*"]),
         "stripe_receiver::sync::builtin::charges",
         "e.rs",
         1,

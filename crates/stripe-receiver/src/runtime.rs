@@ -119,7 +119,7 @@ impl RuntimeBuilder {
         if self.check_receivers {
             registry.check_requirements(&self.state, backend)?;
             hooks.check_requirements(&self.state, backend)?;
-            jobs.check_requirements(&self.state)?;
+            jobs.check_requirements(&self.state, backend)?;
         }
         let settings = PoolSettings {
             acquire_timeout: self.config.db_timeout(),

@@ -1,7 +1,7 @@
 //! Errors in the attribute's arguments: message text and the token each error points at.
 
 use super::assert_errors;
-use crate::args::{NOT_A_STRING, NO_EVENT_TYPE};
+use crate::receiver::{NOT_A_STRING, NO_EVENT_TYPE};
 
 /// A receiver fn to put under the attribute in these tests.
 const ITEM: &str = "async fn on_charge(event: &Event) {}";
@@ -259,7 +259,7 @@ fn unchecked_still_checks_syntax_and_repeats() {
 
 #[test]
 fn malformed_unchecked_points_at_it() {
-    use crate::args::UNCHECKED_SYNTAX;
+    use crate::receiver::UNCHECKED_SYNTAX;
     assert_errors(
         &with_args("unchecked()"),
         &[(UNCHECKED_SYNTAX, Some(("()", 0)))],

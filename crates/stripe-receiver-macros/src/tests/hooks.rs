@@ -20,7 +20,11 @@ fn expand(source: &str) -> TokenStream {
         Some(TokenTree::Group(args)) if args.delimiter() == Delimiter::Parenthesis => args.stream(),
         _ => TokenStream::new(),
     };
-    crate::hook_expand::hook(attr, item.iter().cloned().collect())
+    crate::expand::expand(
+        crate::kind::Kind::Hook,
+        attr,
+        item.iter().cloned().collect(),
+    )
 }
 
 /// Asserts exactly one error, containing each of `fragments`, pointing at `needle`
@@ -65,10 +69,12 @@ fn an_ident_or_a_string_names_the_hook() {
         assert!(reported_errors(&output).is_empty(), "{output}");
         let code = pretty(output);
         for expected in [
-            "let __arg0 = <&Event as ::stripe_receiver::__private::HookArg<",
+            "let __arg0 = <&Event as ::stripe_receiver::__private::Arg<",
             "::stripe_receiver::__private::hook_kinds::webhook_post_process,\n            >>::extract(&mut __parts)?;",
+            "mut __parts: ::stripe_receiver::__private::Input<\n            'a,\n            ::stripe_receiver::__private::kinds::stripe_hook,\n        >,",
             "::stripe_receiver::__private::send_future(\n                audit(__arg0, __arg1),",
-            "::stripe_receiver::__private::IntoHookResult::into_hook_result(\n                __future.await,",
+            "::stripe_receiver::__private::IntoCallResult::<\n                ::stripe_receiver::__private::hook_kinds::webhook_post_process,\n            >::into_call_result(__future.await)",
+            "::stripe_receiver::__private::hook_kinds::webhook_post_process as\n        ::stripe_receiver::__private::HookMarker > ::KIND,",
             "::core::concat!(::core::module_path!(), \"::\", \"audit\")",
         ] {
             assert!(code.contains(expected), "{expected:?} not in\n{code}");
@@ -83,10 +89,10 @@ fn a_sync_fn_without_arguments_and_a_crate_override() {
     assert!(reported_errors(&output).is_empty(), "{output}");
     let code = pretty(output);
     assert!(
-        code.contains("::my_sdk::stripe::__private::Hook::new("),
+        code.contains("::my_sdk::stripe::__private::Registration::"),
         "{code}"
     );
-    assert!(code.contains("into_hook_result(count())"), "{code}");
+    assert!(code.contains("into_call_result(count())"), "{code}");
     assert!(!code.contains("::stripe_receiver::"), "{code}");
 }
 

@@ -1,7 +1,8 @@
 //! Errors about the annotated item: message text and the token each error points at.
 
 use super::assert_errors;
-use crate::signature::NOT_A_FN;
+/// The start of the message for an item that is not a fn.
+const NOT_A_FN: &str = "#[stripe_receiver] goes on a fn, e.g. `async fn on_charge(";
 
 /// `#[stripe_receiver("charge.succeeded")]` on `item`.
 fn on(item: &str) -> String {

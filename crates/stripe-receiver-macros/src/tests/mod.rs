@@ -1,4 +1,4 @@
-//! Unit tests of the expansion, driven through [`crate::expand::receiver`] on parsed source text.
+//! Unit tests of the expansion, driven through [`crate::expand::expand`] on parsed source text.
 //!
 //! Sources are parsed as a whole, so the `span-locations` of proc-macro2 give each token its
 //! line and column in the source, and tests can check where an error points.
@@ -16,7 +16,7 @@ use proc_macro2::{Delimiter, LineColumn, Span, TokenStream, TokenTree};
 /// Expands a source that starts with `#[stripe_receiver...]` followed by the annotated item.
 pub(crate) fn expand_source(source: &str) -> TokenStream {
     let (attr, item) = split_attribute(source);
-    crate::expand::receiver(attr, item)
+    crate::expand::expand(crate::kind::Kind::Receiver, attr, item)
 }
 
 /// Splits a source starting with `#[stripe_receiver(args)]` (or without `(args)`) into the

@@ -66,13 +66,13 @@ fn async_fn_with_two_arguments() {
     assert_contains(
         &expanded,
         &[
-            "let __arg0 = <&Event as ::stripe_receiver::__private::ReceiverArg<'a>>::extract(&mut __parts)?;",
-            "let __arg1 = <&mut Tx<'_> as ::stripe_receiver::__private::ReceiverArg<'a>>::extract(&mut __parts)?;",
-            "fn __stripe_receiver_call<'a>(mut __parts: ::stripe_receiver::__private::Parts<'a>,)",
+            "let __arg0 = <&Event as ::stripe_receiver::__private::Arg<'a, ::stripe_receiver::__private::kinds::stripe_receiver>>::extract(&mut __parts)?;",
+            "let __arg1 = <&mut Tx<'_> as ::stripe_receiver::__private::Arg<'a, ::stripe_receiver::__private::kinds::stripe_receiver>>::extract(&mut __parts)?;",
+            "fn __stripe_call<'a>(mut __parts: ::stripe_receiver::__private::Input<'a, ::stripe_receiver::__private::kinds::stripe_receiver>,)",
             "let __future = ::stripe_receiver::__private::send_future(on_charge(__arg0, __arg1));",
-            "into_receiver_result(__future.await)",
-            "fn __stripe_receiver_requirements<'a>(",
-            "<&Event as ::stripe_receiver::__private::ReceiverArg<'a>>::require(__requirements);",
+            "into_call_result(__future.await)",
+            "fn __stripe_requirements<'a>(",
+            "<&Event as ::stripe_receiver::__private::Arg<'a, ::stripe_receiver::__private::kinds::stripe_receiver>>::require(__requirements);",
             "&[\"charge.succeeded\", \"charge.failed\"]",
             "::core::concat!(::core::module_path!(), \"::\", \"on_charge\")",
             "::core::file!()",
@@ -86,7 +86,7 @@ fn sync_fn_is_called_without_await() {
     let expanded = expand_ok(
         "#[stripe_receiver(\"customer.created\")]\nfn log_it(event: &Event) { println!(\"{}\", event.id); }",
     );
-    assert_contains(&expanded, &["into_receiver_result(log_it(__arg0))"]);
+    assert_contains(&expanded, &["into_call_result(log_it(__arg0))"]);
     assert_lacks(&expanded, &[".await"]);
 }
 
@@ -96,10 +96,10 @@ fn zero_arguments() {
     assert_contains(
         &expanded,
         &[
-            "fn __stripe_receiver_call(__parts: ::stripe_receiver::__private::Parts<'_>,) -> ::stripe_receiver::__private::BoxFuture<'_, ::stripe_receiver::__private::ReceiverResult>",
+            "fn __stripe_call(__parts: ::stripe_receiver::__private::Input<'_, ::stripe_receiver::__private::kinds::stripe_receiver>,) -> ::stripe_receiver::__private::BoxFuture<'_, ::stripe_receiver::__private::CallResult>",
             "send_future(ping());",
-            "into_receiver_result(__future.await)",
-            "fn __stripe_receiver_requirements(__requirements: &mut ::stripe_receiver::__private::Requirements,) {}",
+            "into_call_result(__future.await)",
+            "fn __stripe_requirements(__requirements: &mut ::stripe_receiver::__private::Requirements,) {}",
         ],
     );
     assert_lacks(&expanded, &["__arg", "mut __parts", "<'a>(__requirements"]);
@@ -130,22 +130,22 @@ fn crate_override_replaces_every_runtime_path() {
         "#[stripe_receiver(\"charge.succeeded\", crate = \"::my_app::webhooks\")]\n\
          async fn on_charge(event: &Event) {}",
     );
-    assert_lacks(&expanded, &["::stripe_receiver"]);
+    assert_lacks(&expanded, &["::stripe_receiver::"]);
     assert_contains(
         &expanded,
         &[
-            "::my_app::webhooks::__private::Parts<'a>",
-            "::my_app::webhooks::__private::ReceiverArg<'a>",
+            "::my_app::webhooks::__private::Input<'a, ::my_app::webhooks::__private::kinds::stripe_receiver>",
+            "::my_app::webhooks::__private::Arg<'a, ::my_app::webhooks::__private::kinds::stripe_receiver>",
             "::my_app::webhooks::__private::inventory::submit!",
-            "::my_app::webhooks::__private::Receiver::new(",
-            "::my_app::webhooks::__private::IntoReceiverResult::into_receiver_result",
+            "::my_app::webhooks::__private::Registration::<::my_app::webhooks::__private::kinds::stripe_receiver>::new(",
+            "::my_app::webhooks::__private::IntoCallResult::<::my_app::webhooks::__private::kinds::stripe_receiver>::into_call_result",
         ],
     );
     let expanded = expand_ok(
         "#[stripe_receiver(crate = \"crate::reexport\", \"charge.succeeded\")]\nfn f() {}",
     );
-    assert_lacks(&expanded, &["::stripe_receiver"]);
-    assert_contains(&expanded, &["crate::reexport::__private::Receiver::new("]);
+    assert_lacks(&expanded, &["::stripe_receiver::"]);
+    assert_contains(&expanded, &["crate::reexport::__private::Registration::<crate::reexport::__private::kinds::stripe_receiver>::new("]);
 }
 
 #[test]
@@ -160,7 +160,7 @@ fn pub_fn_keeps_docs_attributes_and_visibility() {
         pretty.starts_with("/// Logs new customers.\n#[inline]\npub(crate) async fn log_it("),
         "{pretty}"
     );
-    assert_contains(&expand_ok(source), &["Receiver::new"]);
+    assert_contains(&expand_ok(source), &["__private::Registration::<"]);
 }
 
 #[test]
@@ -173,8 +173,8 @@ fn lifetime_generics_are_allowed_and_erased_in_the_wrapper() {
         &expanded,
         &[
             "async fn on_charge<'e, 't>(event: &'e Event, tx: &'t mut Tx<'t>) {}",
-            "<&'_ Event as ::stripe_receiver::__private::ReceiverArg<'a>>::extract(",
-            "<&'_ mut Tx<'_> as ::stripe_receiver::__private::ReceiverArg<'a>>::extract(",
+            "<&'_ Event as ::stripe_receiver::__private::Arg<'a, ::stripe_receiver::__private::kinds::stripe_receiver>>::extract(",
+            "<&'_ mut Tx<'_> as ::stripe_receiver::__private::Arg<'a, ::stripe_receiver::__private::kinds::stripe_receiver>>::extract(",
         ],
     );
 }
@@ -184,7 +184,7 @@ fn raw_identifier_is_registered_without_r_hash() {
     let expanded = expand_ok("#[stripe_receiver(\"balance.available\")]\nfn r#type() {}");
     assert_contains(
         &expanded,
-        &["\"::\", \"type\")", "into_receiver_result(r#type())"],
+        &["\"::\", \"type\")", "into_call_result(r#type())"],
     );
 }
 
@@ -196,10 +196,7 @@ fn argument_paths_point_at_the_argument_types() {
     let types = [locate(source, "&Event", 0), locate(source, "&mut Tx", 0)];
     assert_eq!(ident_positions(output.clone(), "extract"), types);
     assert_eq!(ident_positions(output.clone(), "require"), types);
-    assert_eq!(
-        ident_positions(output, "ReceiverArg"),
-        [types, types].concat()
-    );
+    assert_eq!(ident_positions(output, "Arg"), [types, types].concat());
 }
 
 #[test]
@@ -250,7 +247,7 @@ fn an_async_future_is_sent_at_the_fn_name_and_awaited_at_the_return_type() {
         [name, output_type]
     );
     assert_eq!(ident_positions(output.clone(), "await"), [output_type]);
-    assert_eq!(ident_positions(output, "into_receiver_result"), [call_site]);
+    assert_eq!(ident_positions(output, "into_call_result"), [call_site]);
 }
 
 #[test]
@@ -263,7 +260,7 @@ fn attribute_errors_still_type_check_the_fn_without_registering_it() {
     let expanded = squeeze(&output.to_string());
     assert_contains(
         &expanded,
-        &["<i64 as ::stripe_receiver::__private::ReceiverArg<'a>>::extract"],
+        &["<i64 as ::stripe_receiver::__private::Arg<'a, ::stripe_receiver::__private::kinds::stripe_receiver>>::extract"],
     );
     assert_lacks(&expanded, &["submit"]);
     // With an invalid `crate = ...`, the runtime's path is unknown: no wrapper then.
@@ -271,7 +268,7 @@ fn attribute_errors_still_type_check_the_fn_without_registering_it() {
         "#[stripe_receiver(\"charge.succeeded\", crate = \"not a path\")]\n\
          async fn on_charge(event: &Event) {}",
     );
-    assert_lacks(&squeeze(&output.to_string()), &["__stripe_receiver_call"]);
+    assert_lacks(&squeeze(&output.to_string()), &["__stripe_call"]);
     // With a valid one, the wrapper uses it.
     let output = expand_source(
         "#[stripe_receiver(\"charge.succeded\", crate = \"::sdk::sr\")]\n\
@@ -279,7 +276,7 @@ fn attribute_errors_still_type_check_the_fn_without_registering_it() {
     );
     assert_contains(
         &squeeze(&output.to_string()),
-        &["::sdk::sr::__private::ReceiverArg"],
+        &["::sdk::sr::__private::Arg<"],
     );
 }
 
@@ -301,7 +298,8 @@ fn literals_passed_through_macro_rules_are_accepted() {
     ]
     .into_iter()
     .collect();
-    let output = crate::expand::receiver(
+    let output = crate::expand::expand(
+        crate::kind::Kind::Receiver,
         attr,
         quote::quote!(
             fn on_charge() {}
@@ -323,8 +321,8 @@ fn the_hidden_builtin_flag_marks_the_registration_and_ordinary_receivers_lack_it
     assert_contains(
         &builtin,
         &[
-            "crate::__private::Receiver::new(",
-            "__stripe_receiver_requirements, ).builtin()",
+            "crate::__private::Registration::<crate::__private::kinds::stripe_receiver>::new(",
+            "__stripe_requirements, ).builtin()",
         ],
     );
     let ordinary = expand_ok(

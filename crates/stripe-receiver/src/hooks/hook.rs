@@ -1,84 +1,50 @@
-//! What `#[stripe_hook(...)]` registers: a [`Hook`] record, collected by `inventory`.
+//! The hook kind of registration: what `#[stripe_hook(...)]` registers (a [`Hook`]), collected
+//! by `inventory`.
 
-use crate::receiver::{BoxError, BoxFuture, Requirements};
+use crate::registration::{kinds, Kind, Registration};
+use crate::state::StateMap;
 
 use super::args::HookParts;
 use super::kind::HookKind;
 
-/// The uniform result of a hook call.
-pub type HookResult = Result<(), BoxError>;
-
-/// The function pointer the macro generates for each hook.
-pub type HookFn = for<'a> fn(HookParts<'a>) -> BoxFuture<'a, HookResult>;
-
-/// One `#[stripe_hook(...)]` function, as collected by `inventory` at link time.
-#[derive(Debug)]
-pub struct Hook {
-    kind: HookKind,
-    path: &'static str,
-    file: &'static str,
-    line: u32,
-    call: HookFn,
-    requirements: fn(&mut Requirements),
-}
+/// One `#[stripe_hook(...)]` function, as collected by `inventory` at link time; its data is
+/// the hook it is registered for.
+pub type Hook = Registration<kinds::stripe_hook>;
 
 inventory::collect!(Hook);
 
-impl Hook {
-    /// Builds a registration record. Called by the macro's expansion in a `static` context.
-    #[doc(hidden)]
-    #[must_use]
-    pub const fn new(
-        kind: HookKind,
-        path: &'static str,
-        file: &'static str,
-        line: u32,
-        call: HookFn,
-        requirements: fn(&mut Requirements),
-    ) -> Self {
-        Self {
-            kind,
-            path,
-            file,
-            line,
-            call,
-            requirements,
-        }
+impl Kind for kinds::stripe_hook {
+    type Data = HookKind;
+    type Parts<'a> = HookParts<'a>;
+    /// By hook in firing order, then by path.
+    type Key = (HookKind, &'static str);
+    type Index = ();
+    const NOUN: &'static str = "hook";
+    const ATTRIBUTE: &'static str = "stripe_hook";
+
+    fn key(hook: &'static Hook) -> Self::Key {
+        (hook.kind(), hook.path())
     }
 
+    fn identity(hook: &Hook) -> String {
+        format!("hook {} for {}", hook.path(), hook.kind())
+    }
+
+    fn fix_twice(hook: &Hook) -> String {
+        format!("keep one #[stripe_hook({})]", hook.kind())
+    }
+
+    fn index(_: &[&'static Hook]) {}
+
+    fn state<'p>(parts: &'p HookParts<'_>) -> &'p StateMap {
+        parts.state
+    }
+}
+
+impl Hook {
     /// The hook it is registered for.
     #[must_use]
     pub fn kind(&self) -> HookKind {
-        self.kind
-    }
-
-    /// The function's path, `module::path::fn_name`: its identity and its place in the order.
-    #[must_use]
-    pub fn path(&self) -> &'static str {
-        self.path
-    }
-
-    /// The source file that defines it.
-    #[must_use]
-    pub fn file(&self) -> &'static str {
-        self.file
-    }
-
-    /// The line of the function's name in [`Hook::file`].
-    #[must_use]
-    pub fn line(&self) -> u32 {
-        self.line
-    }
-
-    /// What the function's arguments need at run time (state types, transaction, backend).
-    #[must_use]
-    pub fn requirements(&self) -> Requirements {
-        let mut r = Requirements::default();
-        (self.requirements)(&mut r);
-        r
-    }
-
-    pub(crate) fn call<'a>(&self, parts: HookParts<'a>) -> BoxFuture<'a, HookResult> {
-        (self.call)(parts)
+        *self.data()
     }
 }

@@ -61,9 +61,10 @@ impl fmt::Display for HookKind {
 }
 
 /// A marker type standing for one hook, named as the hook is (`kinds::webhook_post_process`).
-/// The argument trait [`HookArg`](super::HookArg) is implemented per marker, so that the
-/// compiler refuses an argument the hook does not get, naming the hook.
-pub trait HookMarker {
+/// Each marker is the [`Context`](crate::registration::Context) of its hook's arguments: the
+/// argument trait [`HookArg`](super::HookArg) is implemented per marker, so that the compiler
+/// refuses an argument the hook does not get, naming the hook.
+pub trait HookMarker: crate::registration::Context {
     /// The hook this marker stands for.
     const KIND: HookKind;
 }
@@ -80,6 +81,9 @@ pub mod kinds {
             pub enum $name {}
             impl HookMarker for $name {
                 const KIND: HookKind = HookKind::$kind;
+            }
+            impl crate::registration::Context for $name {
+                type Kind = crate::registration::kinds::stripe_hook;
             }
         )+};
     }

@@ -18,9 +18,9 @@ mod registry;
 pub(crate) mod run;
 mod values;
 
-pub use args::{HookArg, HookArgError, HookParts, IntoHookResult};
+pub use args::{HookArg, HookArgError, HookParts};
 pub use delivery::WebhookDelivery;
-pub use hook::{Hook, HookFn, HookResult};
+pub use hook::Hook;
 pub use kind::{kinds, HookKind, HookMarker};
 pub use registry::{HookRegistry, HookRegistryError};
 pub use values::{ErrorData, ProcessingError, Validation};

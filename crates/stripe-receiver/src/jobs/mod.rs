@@ -22,9 +22,7 @@ mod worker;
 
 pub use enqueue::EnqueueError;
 pub use job::{Job, JobRecord, JobStatus};
-pub use kind::{
-    JobArg, JobArgError, JobFn, JobKind, JobParts, JobRegistry, JobRegistryError, Payload,
-};
+pub use kind::{JobArg, JobArgError, JobKind, JobParts, JobRegistry, JobRegistryError, Payload};
 pub use store::{list, retry, JobFilter};
 pub(crate) use worker::run_worker;
 pub use worker::WorkerSettings;
