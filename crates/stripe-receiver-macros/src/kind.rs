@@ -61,9 +61,9 @@ impl Kind {
     /// The marker type of the runtime's registration kind, under `__private::kinds`.
     pub(crate) fn marker(self, private: &TokenStream) -> TokenStream {
         match self {
-            Self::Receiver => quote!(#private::kinds::stripe_receiver),
-            Self::Hook => quote!(#private::kinds::stripe_hook),
-            Self::Job => quote!(#private::kinds::stripe_job),
+            Self::Receiver => quote!(#private::kinds::receiver),
+            Self::Hook => quote!(#private::kinds::hook),
+            Self::Job => quote!(#private::kinds::job),
         }
     }
 

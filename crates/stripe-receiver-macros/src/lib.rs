@@ -1,5 +1,5 @@
-//! The `#[stripe_receiver(...)]` attribute macro of
-//! [stripe-receiver](https://docs.rs/stripe-receiver).
+//! The attribute macros of [stripe-receiver](https://docs.rs/stripe-receiver):
+//! `#[stripe_receiver(...)]`, `#[stripe_hook(...)]` and `#[stripe_job(...)]`.
 //!
 //! Do not depend on this crate directly: depend on `stripe-receiver`, which re-exports the
 //! macro (`use stripe_receiver::prelude::*;`) and provides the runtime items that the expansion
@@ -7,9 +7,12 @@
 //!
 //! # What it expands to
 //!
-//! The attribute leaves the annotated fn unchanged and registers it at link time with
-//! `inventory`, together with a type-erased wrapper that extracts each argument from the
-//! delivery and converts the result. This:
+//! The three attributes share one expansion (`expand::expand(kind, attr, item)`): the
+//! annotated fn is left unchanged and registered at link time with `inventory`, together with a
+//! type-erased wrapper that extracts each argument and converts the result. What differs per
+//! kind is small (`kind::Kind` and `kind::KindArgs`): the context the arguments are
+//! extracted for (the receiver kind, one hook's marker type, the job kind) and the
+//! registration's data (the event types, the hook, the job name). This:
 //!
 //! ```rust,ignore
 //! #[stripe_receiver("charge.succeeded", "charge.failed")]
@@ -19,8 +22,8 @@
 //! }
 //! ```
 //!
-//! becomes (abridged: `__private` stands for `::stripe_receiver::__private`, and the lint
-//! allowances are left out):
+//! becomes (abridged: `__private` stands for `::stripe_receiver::__private`, `C` for the
+//! context `__private::kinds::receiver`, and the lint allowances are left out):
 //!
 //! ```rust,ignore
 //! async fn on_charge(event: &Event, tx: &mut Tx<'_>) -> Result<(), BoxError> {
@@ -28,39 +31,44 @@
 //!     Ok(())
 //! }
 //! const _: () = {
-//!     fn __stripe_receiver_call<'a>(
-//!         mut __parts: __private::Parts<'a>,
-//!     ) -> __private::BoxFuture<'a, __private::ReceiverResult> {
+//!     fn __stripe_call<'a>(
+//!         mut __parts: __private::Input<'a, __private::kinds::receiver>,
+//!     ) -> __private::BoxFuture<'a, __private::CallResult> {
 //!         ::std::boxed::Box::pin(async move {
-//!             let __arg0 = <&Event as __private::ReceiverArg<'a>>::extract(&mut __parts)?;
-//!             let __arg1 = <&mut Tx<'_> as __private::ReceiverArg<'a>>::extract(&mut __parts)?;
+//!             let __arg0 = <&Event as __private::Arg<'a, C>>::extract(&mut __parts)?;
+//!             let __arg1 = <&mut Tx<'_> as __private::Arg<'a, C>>::extract(&mut __parts)?;
 //!             let __future = __private::send_future(on_charge(__arg0, __arg1));
-//!             __private::IntoReceiverResult::into_receiver_result(__future.await)
+//!             __private::IntoCallResult::<C>::into_call_result(__future.await)
 //!         })
 //!     }
-//!     fn __stripe_receiver_requirements<'a>(__requirements: &mut __private::Requirements) {
-//!         <&Event as __private::ReceiverArg<'a>>::require(__requirements);
-//!         <&mut Tx<'_> as __private::ReceiverArg<'a>>::require(__requirements);
+//!     fn __stripe_requirements<'a>(__requirements: &mut __private::Requirements) {
+//!         <&Event as __private::Arg<'a, C>>::require(__requirements);
+//!         <&mut Tx<'_> as __private::Arg<'a, C>>::require(__requirements);
 //!     }
 //!     __private::inventory::submit! {
-//!         __private::Receiver::new(
-//!             &["charge.succeeded", "charge.failed"],
+//!         __private::Registration::<__private::kinds::receiver>::new(
+//!             __private::ReceiverData::new(&["charge.succeeded", "charge.failed"]),
 //!             ::core::concat!(::core::module_path!(), "::", "on_charge"),
 //!             ::core::file!(),
 //!             ::core::line!(),
-//!             __stripe_receiver_call,
-//!             __stripe_receiver_requirements,
+//!             __stripe_call,
+//!             __stripe_requirements,
 //!         )
 //!     }
 //! };
 //! ```
+//!
+//! A hook's arguments are extracted for its marker (`C` is
+//! `__private::hook_kinds::webhook_post_process`, the input's kind `kinds::hook`) and
+//! its data is `<C as __private::HookMarker>::KIND`; a job's context is `kinds::job` and
+//! its data the name.
 //!
 //! The same "after", written out in full, is compiled against the real runtime by a doctest of
 //! `stripe_receiver::stripe_receiver`; the exact expansion is kept in
 //! `tests/expansion/receiver.after.rs` and checked by this crate's tests.
 //!
 //! Each generated piece is spanned at the user's token it stands for, so that compiler errors
-//! land there: an argument's `ReceiverArg` path at the argument's type, the `send_future` call at
+//! land there: an argument's `Arg` path at the argument's type, the `send_future` call at
 //! the fn's name (a future that is not `Send`), the conversion of the output at the return type.
 //!
 //! # Event types
@@ -137,11 +145,11 @@ use proc_macro::TokenStream;
 /// # The fn
 ///
 /// A free fn, `async` or not, without type or const parameters (lifetime parameters are
-/// fine). Each argument's type must implement the runtime's `ReceiverArg`, such as
+/// fine). Each argument's type must implement the runtime's `Arg` for receivers, such as
 /// `&Event`, `&mut Tx<'_>` or `State<T>`; its pattern does not matter (`_: &Event`,
 /// `State(mailer): State<Mailer>`). Arguments are extracted in order; the transaction
 /// (`&mut Tx<'_>`, or a native `&mut SqliteConnection` / `&mut PgConnection`) may be taken
-/// once. The return type must implement the runtime's `IntoReceiverResult`: `()`, or
+/// once. The return type must implement the runtime's `IntoCallResult`: `()`, or
 /// `Result<(), E>` with `E: Into<BoxError>`. The future of an `async fn` must be `Send`.
 ///
 /// # Errors
@@ -188,9 +196,14 @@ pub fn stripe_receiver(attr: TokenStream, item: TokenStream) -> TokenStream {
 /// `tx.enqueue_job("send_receipt", &receipt)`; a worker runs it after the commit, at least once,
 /// retrying with exponential backoff. Syntax: `#[stripe_job("name", crate = "path")]`, the name a
 /// string of lowercase ASCII letters, digits, `_`, `-` and `.`. The fn is free, `async` or not,
-/// not generic; its arguments implement the runtime's `JobArg` (`&Job`, `Payload<T>` for a
-/// `T: DeserializeOwned`, `State<T>`), in any order; it returns `()` or `Result<(), E>` with
-/// `E: Into<BoxError>`.
+/// not generic; its arguments implement the runtime's `Arg` for jobs (`&Job`, `Payload<T>` for a
+/// `T: DeserializeOwned`, `State<T>`, `&Db`), in any order (lifetime parameters are fine); it
+/// returns `()` or `Result<(), E>` with `E: Into<BoxError>`; the future of an `async fn` must be
+/// `Send`.
+///
+/// Misuse is reported as for `#[stripe_receiver]` (the same checks of the fn, each error at its
+/// token, the fn still emitted and type-checked), plus the attribute's own: no name, a name that
+/// is not a string literal or not a valid name, two names.
 #[proc_macro_attribute]
 pub fn stripe_job(attr: TokenStream, item: TokenStream) -> TokenStream {
     expand::expand(kind::Kind::Job, attr.into(), item.into()).into()
@@ -223,8 +236,9 @@ pub fn stripe_job(attr: TokenStream, item: TokenStream) -> TokenStream {
 ///
 /// # The fn
 ///
-/// A free fn, `async` or not, without type or const parameters. Each argument's type must
-/// implement the runtime's `HookArg` for the hook named (which arguments each hook gets is in
+/// A free fn, `async` or not, without type or const parameters (lifetime parameters are fine).
+/// Misuse of the fn is reported as for `#[stripe_receiver]`, each error at its token, the fn
+/// still emitted. Each argument's type must implement the runtime's `HookArg` for the hook named (which arguments each hook gets is in
 /// the docs of `stripe_receiver::hooks::HookArg`): an argument the hook does not get is a
 /// compiler error at that argument, naming the hook. It returns `()` or `Result<(), E>` with
 /// `E: Into<BoxError>`; the future of an `async fn` must be `Send`. Several fns may be

@@ -7,7 +7,7 @@ use stripe_receiver::__private::{kinds, BoxFuture, CallResult, Input, ReceiverDa
 use stripe_receiver::registry::Registry;
 use stripe_receiver::Receiver;
 
-fn noop<'a>(_: Input<'a, kinds::stripe_receiver>) -> BoxFuture<'a, CallResult> {
+fn noop<'a>(_: Input<'a, kinds::receiver>) -> BoxFuture<'a, CallResult> {
     Box::pin(async { Ok(()) })
 }
 

@@ -80,7 +80,7 @@ mod tests {
     use crate::registration::{kinds, BoxFuture, CallResult, Input, Requirements};
     use crate::registry::Registry;
 
-    fn noop<'a>(_: Input<'a, kinds::stripe_receiver>) -> BoxFuture<'a, CallResult> {
+    fn noop<'a>(_: Input<'a, kinds::receiver>) -> BoxFuture<'a, CallResult> {
         Box::pin(async { Ok(()) })
     }
     fn no_requirements(_: &mut Requirements) {}

@@ -124,10 +124,10 @@ pub use tx::{Tx, WrongBackend};
 /// const _: () = {
 ///     use ::stripe_receiver::__private::{kinds, Arg, Input, IntoCallResult, Registration};
 ///     // The context every argument is extracted for: here the receiver kind; for a hook,
-///     // `hook_kinds::webhook_post_process` and the like; for a job, `kinds::stripe_job`.
-///     type C = kinds::stripe_receiver;
+///     // `hook_kinds::webhook_post_process` and the like; for a job, `kinds::job`.
+///     type C = kinds::receiver;
 ///     fn __stripe_call<'a>(
-///         mut __parts: Input<'a, kinds::stripe_receiver>,
+///         mut __parts: Input<'a, kinds::receiver>,
 ///     ) -> ::stripe_receiver::__private::BoxFuture<'a, ::stripe_receiver::__private::CallResult>
 ///     {
 ///         ::std::boxed::Box::pin(async move {
@@ -147,7 +147,7 @@ pub use tx::{Tx, WrongBackend};
 ///         <&mut Tx<'_> as Arg<'a, C>>::require(__requirements);
 ///     }
 ///     ::stripe_receiver::__private::inventory::submit! {
-///         Registration::<kinds::stripe_receiver>::new(
+///         Registration::<kinds::receiver>::new(
 ///             // What the kind records: the event types (a hook: which hook; a job: its name).
 ///             ::stripe_receiver::__private::ReceiverData::new(&["charge.succeeded", "charge.failed"]),
 ///             ::core::concat!(::core::module_path!(), "::", "on_charge"),
@@ -173,7 +173,7 @@ pub use stripe_receiver_macros::stripe_receiver;
 
 /// Registers a fn as the runner of one kind of outbox job; see [`jobs`] and
 /// [`Tx::enqueue_job`]. It expands like [`macro@stripe_receiver`], the arguments extracted for
-/// the context `kinds::stripe_job` and the job's name as the registration's data.
+/// the context `kinds::job` and the job's name as the registration's data.
 ///
 /// ```
 /// use stripe_receiver::prelude::*;

@@ -13,7 +13,7 @@ use crate::state::StateMap;
 use crate::{Event, Tx};
 
 /// One `#[stripe_receiver(...)]` function, as collected by `inventory` at link time.
-pub type Receiver = Registration<kinds::stripe_receiver>;
+pub type Receiver = Registration<kinds::receiver>;
 
 inventory::collect!(Receiver);
 
@@ -35,7 +35,7 @@ impl ReceiverData {
     }
 }
 
-impl Kind for kinds::stripe_receiver {
+impl Kind for kinds::receiver {
     type Data = ReceiverData;
     type Parts<'a> = Parts<'a>;
     /// Built-ins first, then by path (the path is the receiver's identity).
@@ -65,7 +65,7 @@ impl Kind for kinds::stripe_receiver {
     }
 }
 
-impl crate::registration::Context for kinds::stripe_receiver {
+impl crate::registration::Context for kinds::receiver {
     type Kind = Self;
 }
 
@@ -126,13 +126,13 @@ pub struct Parts<'a> {
     pub(crate) state: &'a StateMap,
 }
 
-impl<'a> Arg<'a, kinds::stripe_receiver> for &'a Event {
-    fn extract(parts: &mut Input<'a, kinds::stripe_receiver>) -> Result<Self, ExtractError> {
+impl<'a> Arg<'a, kinds::receiver> for &'a Event {
+    fn extract(parts: &mut Input<'a, kinds::receiver>) -> Result<Self, ExtractError> {
         Ok(parts.event)
     }
 }
 
-transaction_args!(kinds::stripe_receiver);
+transaction_args!(kinds::receiver);
 
 #[cfg(test)]
 mod tests {

@@ -77,13 +77,13 @@ pub trait Context: 'static {
 pub mod kinds {
     /// `#[stripe_receiver(...)]` fns: run for the events of their types.
     #[derive(Debug)]
-    pub enum stripe_receiver {}
+    pub enum receiver {}
     /// `#[stripe_hook(...)]` fns: run at one point of the webhook's lifecycle.
     #[derive(Debug)]
-    pub enum stripe_hook {}
+    pub enum hook {}
     /// `#[stripe_job("name")]` fns: run by the outbox worker for the jobs of their name.
     #[derive(Debug)]
-    pub enum stripe_job {}
+    pub enum job {}
 }
 
 /// One registered fn of kind `K`, as collected by `inventory` at link time.

@@ -50,12 +50,12 @@ impl<K: Kind> Default for Registrations<K> {
 }
 
 /// Every receiver linked into the binary, indexed by event type.
-pub type Registry = Registrations<kinds::stripe_receiver>;
+pub type Registry = Registrations<kinds::receiver>;
 
 /// Why the fns of kind `K` linked into this binary cannot run. [`RegistryError`] is the
 /// receivers' (the default), `HookRegistryError` the hooks', `JobRegistryError` the jobs'.
 #[derive(Debug)]
-pub enum RegistryError<K: Kind = kinds::stripe_receiver> {
+pub enum RegistryError<K: Kind = kinds::receiver> {
     /// Two registrations share a key (receivers: the fn; hooks: the hook and the fn; jobs: the
     /// job name): one would run twice, or a job name would be ambiguous.
     RegisteredTwice {
@@ -378,7 +378,7 @@ mod tests {
     use crate::receiver::ReceiverData;
     use crate::registration::{BoxFuture, CallResult, Input, Requirements};
 
-    fn noop<'a>(_: Input<'a, kinds::stripe_receiver>) -> BoxFuture<'a, CallResult> {
+    fn noop<'a>(_: Input<'a, kinds::receiver>) -> BoxFuture<'a, CallResult> {
         Box::pin(async { Ok(()) })
     }
     fn no_req(_: &mut Requirements) {}

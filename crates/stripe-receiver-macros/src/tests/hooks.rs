@@ -71,7 +71,7 @@ fn an_ident_or_a_string_names_the_hook() {
         for expected in [
             "let __arg0 = <&Event as ::stripe_receiver::__private::Arg<",
             "::stripe_receiver::__private::hook_kinds::webhook_post_process,\n            >>::extract(&mut __parts)?;",
-            "mut __parts: ::stripe_receiver::__private::Input<\n            'a,\n            ::stripe_receiver::__private::kinds::stripe_hook,\n        >,",
+            "mut __parts: ::stripe_receiver::__private::Input<\n            'a,\n            ::stripe_receiver::__private::kinds::hook,\n        >,",
             "::stripe_receiver::__private::send_future(\n                audit(__arg0, __arg1),",
             "::stripe_receiver::__private::IntoCallResult::<\n                ::stripe_receiver::__private::hook_kinds::webhook_post_process,\n            >::into_call_result(__future.await)",
             "::stripe_receiver::__private::hook_kinds::webhook_post_process as\n        ::stripe_receiver::__private::HookMarker > ::KIND,",

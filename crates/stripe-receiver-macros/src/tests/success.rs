@@ -66,13 +66,13 @@ fn async_fn_with_two_arguments() {
     assert_contains(
         &expanded,
         &[
-            "let __arg0 = <&Event as ::stripe_receiver::__private::Arg<'a, ::stripe_receiver::__private::kinds::stripe_receiver>>::extract(&mut __parts)?;",
-            "let __arg1 = <&mut Tx<'_> as ::stripe_receiver::__private::Arg<'a, ::stripe_receiver::__private::kinds::stripe_receiver>>::extract(&mut __parts)?;",
-            "fn __stripe_call<'a>(mut __parts: ::stripe_receiver::__private::Input<'a, ::stripe_receiver::__private::kinds::stripe_receiver>,)",
+            "let __arg0 = <&Event as ::stripe_receiver::__private::Arg<'a, ::stripe_receiver::__private::kinds::receiver>>::extract(&mut __parts)?;",
+            "let __arg1 = <&mut Tx<'_> as ::stripe_receiver::__private::Arg<'a, ::stripe_receiver::__private::kinds::receiver>>::extract(&mut __parts)?;",
+            "fn __stripe_call<'a>(mut __parts: ::stripe_receiver::__private::Input<'a, ::stripe_receiver::__private::kinds::receiver>,)",
             "let __future = ::stripe_receiver::__private::send_future(on_charge(__arg0, __arg1));",
             "into_call_result(__future.await)",
             "fn __stripe_requirements<'a>(",
-            "<&Event as ::stripe_receiver::__private::Arg<'a, ::stripe_receiver::__private::kinds::stripe_receiver>>::require(__requirements);",
+            "<&Event as ::stripe_receiver::__private::Arg<'a, ::stripe_receiver::__private::kinds::receiver>>::require(__requirements);",
             "&[\"charge.succeeded\", \"charge.failed\"]",
             "::core::concat!(::core::module_path!(), \"::\", \"on_charge\")",
             "::core::file!()",
@@ -96,7 +96,7 @@ fn zero_arguments() {
     assert_contains(
         &expanded,
         &[
-            "fn __stripe_call(__parts: ::stripe_receiver::__private::Input<'_, ::stripe_receiver::__private::kinds::stripe_receiver>,) -> ::stripe_receiver::__private::BoxFuture<'_, ::stripe_receiver::__private::CallResult>",
+            "fn __stripe_call(__parts: ::stripe_receiver::__private::Input<'_, ::stripe_receiver::__private::kinds::receiver>,) -> ::stripe_receiver::__private::BoxFuture<'_, ::stripe_receiver::__private::CallResult>",
             "send_future(ping());",
             "into_call_result(__future.await)",
             "fn __stripe_requirements(__requirements: &mut ::stripe_receiver::__private::Requirements,) {}",
@@ -134,18 +134,18 @@ fn crate_override_replaces_every_runtime_path() {
     assert_contains(
         &expanded,
         &[
-            "::my_app::webhooks::__private::Input<'a, ::my_app::webhooks::__private::kinds::stripe_receiver>",
-            "::my_app::webhooks::__private::Arg<'a, ::my_app::webhooks::__private::kinds::stripe_receiver>",
+            "::my_app::webhooks::__private::Input<'a, ::my_app::webhooks::__private::kinds::receiver>",
+            "::my_app::webhooks::__private::Arg<'a, ::my_app::webhooks::__private::kinds::receiver>",
             "::my_app::webhooks::__private::inventory::submit!",
-            "::my_app::webhooks::__private::Registration::<::my_app::webhooks::__private::kinds::stripe_receiver>::new(",
-            "::my_app::webhooks::__private::IntoCallResult::<::my_app::webhooks::__private::kinds::stripe_receiver>::into_call_result",
+            "::my_app::webhooks::__private::Registration::<::my_app::webhooks::__private::kinds::receiver>::new(",
+            "::my_app::webhooks::__private::IntoCallResult::<::my_app::webhooks::__private::kinds::receiver>::into_call_result",
         ],
     );
     let expanded = expand_ok(
         "#[stripe_receiver(crate = \"crate::reexport\", \"charge.succeeded\")]\nfn f() {}",
     );
     assert_lacks(&expanded, &["::stripe_receiver::"]);
-    assert_contains(&expanded, &["crate::reexport::__private::Registration::<crate::reexport::__private::kinds::stripe_receiver>::new("]);
+    assert_contains(&expanded, &["crate::reexport::__private::Registration::<crate::reexport::__private::kinds::receiver>::new("]);
 }
 
 #[test]
@@ -173,8 +173,8 @@ fn lifetime_generics_are_allowed_and_erased_in_the_wrapper() {
         &expanded,
         &[
             "async fn on_charge<'e, 't>(event: &'e Event, tx: &'t mut Tx<'t>) {}",
-            "<&'_ Event as ::stripe_receiver::__private::Arg<'a, ::stripe_receiver::__private::kinds::stripe_receiver>>::extract(",
-            "<&'_ mut Tx<'_> as ::stripe_receiver::__private::Arg<'a, ::stripe_receiver::__private::kinds::stripe_receiver>>::extract(",
+            "<&'_ Event as ::stripe_receiver::__private::Arg<'a, ::stripe_receiver::__private::kinds::receiver>>::extract(",
+            "<&'_ mut Tx<'_> as ::stripe_receiver::__private::Arg<'a, ::stripe_receiver::__private::kinds::receiver>>::extract(",
         ],
     );
 }
@@ -260,7 +260,7 @@ fn attribute_errors_still_type_check_the_fn_without_registering_it() {
     let expanded = squeeze(&output.to_string());
     assert_contains(
         &expanded,
-        &["<i64 as ::stripe_receiver::__private::Arg<'a, ::stripe_receiver::__private::kinds::stripe_receiver>>::extract"],
+        &["<i64 as ::stripe_receiver::__private::Arg<'a, ::stripe_receiver::__private::kinds::receiver>>::extract"],
     );
     assert_lacks(&expanded, &["submit"]);
     // With an invalid `crate = ...`, the runtime's path is unknown: no wrapper then.
@@ -321,7 +321,7 @@ fn the_hidden_builtin_flag_marks_the_registration_and_ordinary_receivers_lack_it
     assert_contains(
         &builtin,
         &[
-            "crate::__private::Registration::<crate::__private::kinds::stripe_receiver>::new(",
+            "crate::__private::Registration::<crate::__private::kinds::receiver>::new(",
             "__stripe_requirements, ).builtin()",
         ],
     );

@@ -58,7 +58,7 @@ pub struct HookParts<'a> {
 macro_rules! hook_arg {
     ([$($kind:ident),+] $ty:ty, |$parts:ident| $extract:expr) => {$(
         impl<'a> HookArg<'a, $kind> for $ty {
-            fn extract($parts: &mut Input<'a, kinds::stripe_hook>) -> Result<Self, ExtractError> {
+            fn extract($parts: &mut Input<'a, kinds::hook>) -> Result<Self, ExtractError> {
                 $extract
             }
         }

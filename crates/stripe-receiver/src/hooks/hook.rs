@@ -9,11 +9,11 @@ use super::kind::HookKind;
 
 /// One `#[stripe_hook(...)]` function, as collected by `inventory` at link time; its data is
 /// the hook it is registered for.
-pub type Hook = Registration<kinds::stripe_hook>;
+pub type Hook = Registration<kinds::hook>;
 
 inventory::collect!(Hook);
 
-impl Kind for kinds::stripe_hook {
+impl Kind for kinds::hook {
     type Data = HookKind;
     type Parts<'a> = HookParts<'a>;
     /// By hook in firing order, then by path.

@@ -83,7 +83,7 @@ pub mod kinds {
                 const KIND: HookKind = HookKind::$kind;
             }
             impl crate::registration::Context for $name {
-                type Kind = crate::registration::kinds::stripe_hook;
+                type Kind = crate::registration::kinds::hook;
             }
         )+};
     }

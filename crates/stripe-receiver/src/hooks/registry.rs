@@ -15,10 +15,10 @@ use super::kind::HookKind;
 
 /// Every hook function linked into the binary, grouped by hook in firing order, each group in
 /// run order ([`Registrations::all`]).
-pub type HookRegistry = Registrations<kinds::stripe_hook>;
+pub type HookRegistry = Registrations<kinds::hook>;
 
 /// Why the hooks linked into this binary cannot run.
-pub type HookRegistryError = RegistryError<kinds::stripe_hook>;
+pub type HookRegistryError = RegistryError<kinds::hook>;
 
 impl HookRegistry {
     /// The functions registered for `kind`, in run order.
@@ -38,7 +38,7 @@ mod tests {
     use crate::registration::{BoxFuture, CallResult, Input, Requirements};
     use crate::state::StateMap;
 
-    fn noop<'a>(_: Input<'a, kinds::stripe_hook>) -> BoxFuture<'a, CallResult> {
+    fn noop<'a>(_: Input<'a, kinds::hook>) -> BoxFuture<'a, CallResult> {
         Box::pin(async { Ok(()) })
     }
     fn no_req(_: &mut Requirements) {}

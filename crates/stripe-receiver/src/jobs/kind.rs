@@ -11,11 +11,11 @@ use crate::state::StateMap;
 
 /// One `#[stripe_job("name")]` fn, collected by `inventory` at link time; its data is the job
 /// name.
-pub type JobKind = Registration<kinds::stripe_job>;
+pub type JobKind = Registration<kinds::job>;
 
 inventory::collect!(JobKind);
 
-impl Kind for kinds::stripe_job {
+impl Kind for kinds::job {
     type Data = &'static str;
     type Parts<'a> = JobParts<'a>;
     /// The job name: one fn per name.
@@ -46,7 +46,7 @@ impl Kind for kinds::stripe_job {
     }
 }
 
-impl Context for kinds::stripe_job {
+impl Context for kinds::job {
     type Kind = Self;
 }
 
@@ -78,20 +78,20 @@ pub use crate::registration::Arg as JobArg;
 #[derive(Debug, Clone)]
 pub struct Payload<T>(pub T);
 
-impl<'a> Arg<'a, kinds::stripe_job> for &'a Job {
-    fn extract(parts: &mut Input<'a, kinds::stripe_job>) -> Result<Self, ExtractError> {
+impl<'a> Arg<'a, kinds::job> for &'a Job {
+    fn extract(parts: &mut Input<'a, kinds::job>) -> Result<Self, ExtractError> {
         Ok(parts.job)
     }
 }
 
-impl<'a> Arg<'a, kinds::stripe_job> for &'a Db {
-    fn extract(parts: &mut Input<'a, kinds::stripe_job>) -> Result<Self, ExtractError> {
+impl<'a> Arg<'a, kinds::job> for &'a Db {
+    fn extract(parts: &mut Input<'a, kinds::job>) -> Result<Self, ExtractError> {
         Ok(parts.db)
     }
 }
 
-impl<'a, T: DeserializeOwned> Arg<'a, kinds::stripe_job> for Payload<T> {
-    fn extract(parts: &mut Input<'a, kinds::stripe_job>) -> Result<Self, ExtractError> {
+impl<'a, T: DeserializeOwned> Arg<'a, kinds::job> for Payload<T> {
+    fn extract(parts: &mut Input<'a, kinds::job>) -> Result<Self, ExtractError> {
         T::deserialize(parts.payload)
             .map(Payload)
             .map_err(|source| ExtractError::Payload {
@@ -102,10 +102,10 @@ impl<'a, T: DeserializeOwned> Arg<'a, kinds::stripe_job> for Payload<T> {
 }
 
 /// Every job kind linked into the binary, sorted by name.
-pub type JobRegistry = Registrations<kinds::stripe_job>;
+pub type JobRegistry = Registrations<kinds::job>;
 
 /// Why the job kinds linked into this binary cannot run.
-pub type JobRegistryError = RegistryError<kinds::stripe_job>;
+pub type JobRegistryError = RegistryError<kinds::job>;
 
 impl JobRegistry {
     /// The kind registered under `name`.
