@@ -28,6 +28,16 @@ pub(crate) struct Entry {
     pub(crate) comma: Option<Span>,
 }
 
+/// One `key = value` entry.
+pub(crate) struct KeyValue<'t> {
+    /// The key.
+    pub(crate) key: &'t Ident,
+    /// The `=`.
+    pub(crate) eq: &'t Punct,
+    /// The value's tokens (possibly none).
+    pub(crate) value: &'t [TokenTree],
+}
+
 /// Parses the arguments of the attribute of `kind`. Every problem found is reported, each
 /// spanned at the offending token.
 pub(crate) fn parse(kind: Kind, attr: TokenStream) -> Attr {
@@ -94,8 +104,9 @@ impl Parser {
             [TokenTree::Ident(key), TokenTree::Punct(eq), value @ ..]
                 if eq.as_char() == '=' && eq.spacing() == Spacing::Alone =>
             {
-                if !self.args.key_value(key, eq, value, &mut self.errors) {
-                    self.key_value(key, eq, value);
+                let entry = KeyValue { key, eq, value };
+                if !self.args.key_value(&entry, &mut self.errors) {
+                    self.key_value(&entry);
                 }
             }
             tokens => self.args.entry(tokens, &mut self.errors),
@@ -103,7 +114,7 @@ impl Parser {
     }
 
     /// Handles `key = value`; the only shared key is `crate`.
-    fn key_value(&mut self, key: &Ident, eq: &Punct, value: &[TokenTree]) {
+    fn key_value(&mut self, &KeyValue { key, eq, value }: &KeyValue<'_>) {
         if key != "crate" {
             let message = format!(
                 "unknown argument `{key}`; {} takes {}",

@@ -44,6 +44,7 @@ impl HookArgs {
                 (lit.value(), lit.span())
             }
             tokens => {
+                self.saw_name = true; // reported here; not "missing" as well
                 let tokens: TokenStream = tokens.iter().cloned().collect();
                 errors.push(syn::Error::new_spanned(tokens, NO_HOOK));
                 return;

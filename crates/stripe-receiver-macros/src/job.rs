@@ -32,6 +32,7 @@ impl JobArgs {
             _ => None,
         };
         let Some(lit) = lit else {
+            self.saw_name = true; // reported here; not "missing" as well
             let tokens: TokenStream = tokens.iter().cloned().collect();
             errors.push(syn::Error::new_spanned(tokens, NOT_A_STRING));
             return;

@@ -4,9 +4,10 @@
 //! `crate = "..."` override — is shared ([`crate::expand`], [`crate::attr`],
 //! [`crate::signature`]).
 
-use proc_macro2::{Ident, Punct, TokenStream, TokenTree};
+use proc_macro2::{TokenStream, TokenTree};
 use quote::quote;
 
+use crate::attr::KeyValue;
 use crate::errors::Errors;
 use crate::hook::HookArgs;
 use crate::job::JobArgs;
@@ -118,15 +119,9 @@ impl KindArgs {
     }
 
     /// Handles `key = value` for a key the kind owns; `false` if it is not one of them.
-    pub(crate) fn key_value(
-        &mut self,
-        key: &Ident,
-        eq: &Punct,
-        value: &[TokenTree],
-        errors: &mut Errors,
-    ) -> bool {
+    pub(crate) fn key_value(&mut self, entry: &KeyValue<'_>, errors: &mut Errors) -> bool {
         match self {
-            Self::Receiver(args) => args.key_value(key, eq, value, errors),
+            Self::Receiver(args) => args.key_value(entry, errors),
             Self::Hook(_) | Self::Job(_) => false,
         }
     }

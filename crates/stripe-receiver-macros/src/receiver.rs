@@ -3,11 +3,11 @@
 
 use std::collections::HashSet;
 
-use proc_macro2::{Delimiter, Group, Ident, Punct, Span, TokenStream, TokenTree};
+use proc_macro2::{Delimiter, Group, Span, TokenStream, TokenTree};
 use quote::{quote, ToTokens};
 use syn::LitStr;
 
-use crate::attr::{split_entries, string_literal};
+use crate::attr::{split_entries, string_literal, KeyValue};
 use crate::errors::Errors;
 use crate::event_name::validate_event_name;
 use crate::known_type::check_known;
@@ -130,9 +130,7 @@ impl ReceiverArgs {
     /// Handles `unchecked = ...`, a misspelt `unchecked(...)`; `false` for other keys.
     pub(crate) fn key_value(
         &mut self,
-        key: &Ident,
-        eq: &Punct,
-        value: &[TokenTree],
+        &KeyValue { key, eq, value }: &KeyValue<'_>,
         errors: &mut Errors,
     ) -> bool {
         if key != "unchecked" {

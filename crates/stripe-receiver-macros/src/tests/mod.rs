@@ -6,6 +6,7 @@
 mod attribute_errors;
 mod hooks;
 mod item_errors;
+mod jobs;
 mod snapshot;
 mod success;
 
