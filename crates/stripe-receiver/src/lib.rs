@@ -212,7 +212,7 @@ pub use stripe_receiver_macros::stripe_job;
 /// }
 /// # fn main() {
 /// #     let hooks = stripe_receiver::hooks::HookRegistry::from_inventory().unwrap();
-/// #     let kinds: Vec<_> = hooks.all().iter().map(|h| h.kind().as_str()).collect();
+/// #     let kinds: Vec<_> = hooks.all().map(|h| h.kind().as_str()).collect();
 /// #     assert_eq!(kinds, ["webhook_post_process", "webhook_processing_error"]);
 /// # }
 /// ```

@@ -208,8 +208,12 @@ impl<K: Kind> Registrations<K> {
     }
 
     /// Every registration, in run order.
-    #[must_use]
-    pub fn all(&self) -> &[&'static Registration<K>] {
+    pub fn all(&self) -> impl ExactSizeIterator<Item = &'static Registration<K>> + '_ {
+        self.all.iter().copied()
+    }
+
+    /// Every registration, in run order, as a slice.
+    pub(crate) fn as_slice(&self) -> &[&'static Registration<K>] {
         &self.all
     }
 
@@ -339,12 +343,12 @@ impl Registry {
     /// Every receiver, in run order: the built-in ones (object sync) first.
     #[must_use]
     pub fn receivers(&self) -> &[&'static Receiver] {
-        self.all()
+        self.as_slice()
     }
 
     /// The application's receivers (every one but stripe-receiver's built-ins), in run order.
     pub fn application_receivers(&self) -> impl Iterator<Item = &'static Receiver> + '_ {
-        self.all().iter().copied().filter(|r| !r.is_builtin())
+        self.all().filter(|r| !r.is_builtin())
     }
 
     /// The receivers that run for `event_type`, in run order. Unknown types get the pattern
@@ -353,7 +357,7 @@ impl Registry {
         &'s self,
         event_type: &'s str,
     ) -> impl Iterator<Item = &'static Receiver> + Send + 's {
-        let all = self.all();
+        let all = self.as_slice();
         let index = self.index();
         let exact = index.by_type.get(event_type);
         let patterns_only = exact.is_none().then(|| {

@@ -24,7 +24,7 @@ impl HookRegistry {
     /// The functions registered for `kind`, in run order.
     #[must_use]
     pub fn hooks_for(&self, kind: HookKind) -> &[&'static Hook] {
-        let all = self.all();
+        let all = self.as_slice();
         let start = all.partition_point(|hook| hook.kind() < kind);
         let end = all.partition_point(|hook| hook.kind() <= kind);
         &all[start..end]
@@ -72,7 +72,7 @@ mod tests {
         assert!(paths(&reg, HookKind::PreValidate).is_empty());
         let reg = HookRegistry::build([&A, &B, &A_PRE]).unwrap();
         assert_eq!(paths(&reg, HookKind::PostProcess), ["app::a", "app::b"]);
-        let all: Vec<_> = reg.all().iter().map(|h| (h.kind(), h.path())).collect();
+        let all: Vec<_> = reg.all().map(|h| (h.kind(), h.path())).collect();
         assert_eq!(
             all,
             [

@@ -111,7 +111,7 @@ impl JobRegistry {
     /// The kind registered under `name`.
     #[must_use]
     pub fn get(&self, name: &str) -> Option<&'static JobKind> {
-        let all = self.all();
+        let all = self.as_slice();
         all.binary_search_by(|kind| kind.name().cmp(name))
             .ok()
             .map(|i| all[i])
@@ -120,6 +120,6 @@ impl JobRegistry {
     /// Every kind, sorted by name.
     #[must_use]
     pub fn kinds(&self) -> &[&'static JobKind] {
-        self.all()
+        self.as_slice()
     }
 }
