@@ -1,19 +1,16 @@
 //! The transaction handle receivers get.
 
-use sqlx::{PgConnection, SqliteConnection};
-
 use std::future::Future;
 
-use crate::db::Backend;
+use crate::db::{Backend, TxConn};
 use crate::effects::Effects;
 use crate::receiver::BoxError;
 
 /// The webhook's database transaction, as seen by a receiver (`tx: &mut Tx<'_>`).
 ///
 /// Everything a receiver writes through it commits together with the event row and every other
-/// receiver's writes, or rolls back with them (PRODUCT.md §4.5, §4.7). Do not `COMMIT` or
-/// `ROLLBACK` through it: the runtime owns the transaction's end (it may be a savepoint inside a
-/// larger transaction).
+/// receiver's writes, or rolls back with them. Do not `COMMIT` or `ROLLBACK` through it: the
+/// runtime owns the transaction's end (it may be a savepoint inside a larger transaction).
 ///
 /// Reach the backend's native sqlx connection with [`Tx::sqlite`] or [`Tx::postgres`] and run
 /// your own queries (`sqlx::query!` included) in the webhook's transaction:
@@ -33,12 +30,6 @@ pub struct Tx<'c> {
     effects: &'c mut Effects,
 }
 
-/// The backend connection behind a [`Tx`]; store functions match on it.
-pub(crate) enum TxConn<'c> {
-    Sqlite(&'c mut SqliteConnection),
-    Postgres(&'c mut PgConnection),
-}
-
 /// A receiver asked for a backend the process is not running on.
 #[derive(Debug, thiserror::Error)]
 #[error("this receiver needs the {wanted} backend, but the database is {actual}")]
@@ -52,12 +43,8 @@ pub struct WrongBackend {
 impl<'c> Tx<'c> {
     /// A shorter-lived handle on the same transaction, for one receiver call.
     pub(crate) fn reborrow(&mut self) -> Tx<'_> {
-        let conn = match &mut self.conn {
-            TxConn::Sqlite(conn) => TxConn::Sqlite(conn),
-            TxConn::Postgres(conn) => TxConn::Postgres(conn),
-        };
         Tx {
-            conn,
+            conn: self.conn.reborrow(),
             effects: &mut *self.effects,
         }
     }
@@ -100,51 +87,7 @@ impl<'c> Tx<'c> {
     /// The backend this transaction runs on.
     #[must_use]
     pub fn backend(&self) -> Backend {
-        match self.conn {
-            TxConn::Sqlite(_) => Backend::Sqlite,
-            TxConn::Postgres(_) => Backend::Postgres,
-        }
-    }
-
-    /// The native SQLite connection, inside the webhook's transaction.
-    ///
-    /// # Errors
-    /// [`WrongBackend`] when the process runs on another backend.
-    pub fn sqlite(&mut self) -> Result<&mut SqliteConnection, WrongBackend> {
-        match &mut self.conn {
-            TxConn::Sqlite(conn) => Ok(conn),
-            TxConn::Postgres(_) => Err(WrongBackend {
-                wanted: Backend::Sqlite,
-                actual: Backend::Postgres,
-            }),
-        }
-    }
-
-    /// The native PostgreSQL connection, inside the webhook's transaction. `sqlx::query!` and
-    /// `query_as!` work on it.
-    ///
-    /// # Errors
-    /// [`WrongBackend`] when the process runs on another backend.
-    pub fn postgres(&mut self) -> Result<&mut PgConnection, WrongBackend> {
-        match &mut self.conn {
-            TxConn::Postgres(conn) => Ok(conn),
-            TxConn::Sqlite(_) => Err(WrongBackend {
-                wanted: Backend::Postgres,
-                actual: Backend::Sqlite,
-            }),
-        }
-    }
-}
-
-impl<'c> From<&'c mut SqliteConnection> for TxConn<'c> {
-    fn from(conn: &'c mut SqliteConnection) -> Self {
-        Self::Sqlite(conn)
-    }
-}
-
-impl<'c> From<&'c mut PgConnection> for TxConn<'c> {
-    fn from(conn: &'c mut PgConnection) -> Self {
-        Self::Postgres(conn)
+        self.conn.backend()
     }
 }
 

@@ -1,16 +1,38 @@
-//! The database: backend selection from `DATABASE_URL`, pools, migrations.
+//! The database: backend selection from `DATABASE_URL`, pools, migrations, and the one place
+//! that dispatches on the backend.
 //!
-//! The backend is chosen at run time from the URL scheme, so one binary serves every supported
-//! database. Each backend keeps its own migrations (`migrations/<backend>/`, run with sqlx's
-//! migrator) under the same table names and semantics (PRODUCT.md §7).
+//! The backend is chosen at run time from the URL scheme, so one binary serves every backend it
+//! was built with (cargo features `sqlite` and `postgres`). Each backend keeps its own
+//! migrations (`migrations/<backend>/`, run with sqlx's migrator) under the same table names and
+//! semantics.
+//!
+//! Layout: everything that names a backend's sqlx types lives in that backend's file
+//! (`sqlite.rs`, `postgres.rs`), which implements [`Pools`] for its handle and [`Dialect`] for
+//! its sqlx database; what differs in the SQL is in `dialect.rs`; the [`dispatch!`] macro here is
+//! the only `match` over the backends that the storage code uses. Store modules write each
+//! statement once, inside `dispatch!`, which compiles it for each backend.
 
+mod dialect;
+#[cfg(feature = "postgres")]
 mod postgres;
+#[cfg(feature = "sqlite")]
 mod sqlite;
 
+#[cfg(not(any(feature = "sqlite", feature = "postgres")))]
+compile_error!("stripe-receiver needs a database backend: enable the `sqlite` or `postgres` feature (or both)");
+
 use std::fmt;
+use std::future::Future;
 use std::time::Duration;
 
+use sqlx::migrate::{Migrate, Migrator};
+
+#[cfg(test)]
+pub(crate) use dialect::Ddl;
+pub(crate) use dialect::{format_time, sql, sql_for, sql_piece, Dialect};
+#[cfg(feature = "postgres")]
 pub use postgres::PgDb;
+#[cfg(feature = "sqlite")]
 pub use sqlite::SqliteDb;
 
 /// A database backend.
@@ -57,6 +79,14 @@ pub enum DbError {
     /// A migration failed.
     #[error("migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// The URL names a backend this build was compiled without.
+    #[error("DATABASE_URL names {backend}, but this build has no {backend} support (cargo feature `{feature}` of stripe-receiver)")]
+    NotBuilt {
+        /// The backend the URL names.
+        backend: Backend,
+        /// The cargo feature that brings it.
+        feature: &'static str,
+    },
 }
 
 /// How the pools are sized and how long a request waits for a connection.
@@ -81,16 +111,92 @@ impl Default for PoolSettings {
     }
 }
 
-/// A connected database.
+/// A connected database. Match on it to reach the backend's pools for an application's own
+/// queries outside a webhook (`Db::Sqlite(db) => ... db.writer()`).
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum Db {
     /// SQLite: one writer connection (SQLite admits one writer at a time) and readers beside it
     /// (WAL mode).
+    #[cfg(feature = "sqlite")]
     Sqlite(SqliteDb),
     /// PostgreSQL: one pool; webhooks run in concurrent transactions.
+    #[cfg(feature = "postgres")]
     Postgres(PgDb),
 }
+
+/// The backend connection of a webhook's transaction (behind [`crate::Tx`]), or of any
+/// connection the store functions run on.
+pub(crate) enum TxConn<'c> {
+    #[cfg(feature = "sqlite")]
+    Sqlite(&'c mut sqlx::SqliteConnection),
+    #[cfg(feature = "postgres")]
+    Postgres(&'c mut sqlx::PgConnection),
+}
+
+/// A transaction begun on a [`Db`]'s writer, owned (committed or rolled back by its owner).
+pub(crate) enum Txn {
+    #[cfg(feature = "sqlite")]
+    Sqlite(sqlx::Transaction<'static, sqlx::Sqlite>),
+    #[cfg(feature = "postgres")]
+    Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
+}
+
+/// What each backend's handle provides ([`SqliteDb`], [`PgDb`]), in the manner of sqlx's own
+/// per-driver `Migrate`: the store modules reach pools only through it, inside [`dispatch!`].
+pub(crate) trait Pools: Sized {
+    /// The backend's sqlx database.
+    type Database: Dialect;
+
+    /// Opens the database at `url`.
+    fn connect(
+        url: &str,
+        settings: &PoolSettings,
+    ) -> impl Future<Output = Result<Self, DbError>> + Send;
+
+    /// Our migrations for this backend.
+    fn migrator(&self) -> Migrator;
+
+    /// The pool for reads outside a transaction.
+    fn reader(&self) -> &sqlx::Pool<Self::Database>;
+
+    /// The pool for writes and transactions.
+    fn writer(&self) -> &sqlx::Pool<Self::Database>;
+
+    /// Closes every pool, waiting for connections in use to be returned.
+    fn close(&self) -> impl Future<Output = ()> + Send;
+}
+
+/// Runs `$body` for whichever backend `$value` (a [`Db`], [`TxConn`] or [`Txn`], by value or
+/// reference) is on, with `$inner` bound to the variant's content and `$D` to the backend's sqlx
+/// database (which implements [`Dialect`]): the body is written once and compiled per backend.
+///
+/// ```ignore
+/// dispatch!(Db, db, |db, D| sqlx::query(sql!(D; "... $1")).bind(D::time(now)).execute(db.writer()).await)
+/// ```
+macro_rules! dispatch {
+    ($enum:ident, $value:expr, |$inner:pat_param, $D:ident| $body:expr) => {
+        match $value {
+            #[cfg(feature = "sqlite")]
+            $crate::db::$enum::Sqlite($inner) => {
+                #[allow(unused_imports)]
+                use $crate::db::{Dialect as _, Pools as _};
+                #[allow(dead_code)]
+                type $D = ::sqlx::Sqlite;
+                $body
+            }
+            #[cfg(feature = "postgres")]
+            $crate::db::$enum::Postgres($inner) => {
+                #[allow(unused_imports)]
+                use $crate::db::{Dialect as _, Pools as _};
+                #[allow(dead_code)]
+                type $D = ::sqlx::Postgres;
+                $body
+            }
+        }
+    };
+}
+pub(crate) use dispatch;
 
 impl Db {
     /// Opens the database named by `url` (creating a SQLite file if missing).
@@ -107,8 +213,17 @@ impl Db {
             other => other,
         };
         Ok(match Self::backend_of_url(url)? {
+            #[cfg(feature = "sqlite")]
             Backend::Sqlite => Self::Sqlite(SqliteDb::connect(url, settings).await.map_err(open)?),
+            #[cfg(feature = "postgres")]
             Backend::Postgres => Self::Postgres(PgDb::connect(url, settings).await.map_err(open)?),
+            #[allow(unreachable_patterns)]
+            backend => {
+                return Err(DbError::NotBuilt {
+                    backend,
+                    feature: backend.feature(),
+                })
+            }
         })
     }
 
@@ -134,10 +249,7 @@ impl Db {
     /// [`DbError::Migrate`] when a migration fails or the database has migrations this build
     /// does not know.
     pub async fn migrate(&self) -> Result<(), DbError> {
-        match self {
-            Self::Sqlite(db) => db.migrate().await,
-            Self::Postgres(db) => db.migrate().await,
-        }
+        dispatch!(Db, self, |db, _D| apply(&mut db.migrator(), db.writer()).await)
     }
 
     /// Applies an application's own migrations (after ours; see
@@ -149,19 +261,13 @@ impl Db {
         &self,
         migrator: &mut sqlx::migrate::Migrator,
     ) -> Result<(), DbError> {
-        match self {
-            Self::Sqlite(db) => db.run_migrator(migrator).await,
-            Self::Postgres(db) => db.run_migrator(migrator).await,
-        }
+        dispatch!(Db, self, |db, _D| apply(migrator, db.writer()).await)
     }
 
     /// The backend in use.
     #[must_use]
     pub fn backend(&self) -> Backend {
-        match self {
-            Self::Sqlite(_) => Backend::Sqlite,
-            Self::Postgres(_) => Backend::Postgres,
-        }
+        dispatch!(Db, self, |_, D| D::BACKEND)
     }
 
     /// Runs `SELECT 1` on a read connection: whether the database answers.
@@ -169,18 +275,83 @@ impl Db {
     /// # Errors
     /// The sqlx error when it does not.
     pub async fn ping(&self) -> Result<(), sqlx::Error> {
-        match self {
-            Self::Sqlite(db) => sqlx::query("SELECT 1").execute(db.reader()).await.map(drop),
-            Self::Postgres(db) => sqlx::query("SELECT 1").execute(db.pool()).await.map(drop),
-        }
+        dispatch!(Db, self, |db, _D| sqlx::query("SELECT 1")
+            .execute(db.reader())
+            .await
+            .map(drop))
     }
 
     /// Closes every pool, waiting for connections in use to be returned.
     pub async fn close(&self) {
+        dispatch!(Db, self, |db, _D| db.close().await);
+    }
+
+    /// Begins a transaction on the writer.
+    pub(crate) async fn begin(&self) -> Result<Txn, sqlx::Error> {
+        dispatch!(Db, self, |db, _D| Ok(db.writer().begin().await?.into()))
+    }
+}
+
+/// Applies `migrator`'s pending migrations on `pool`. The applied-migrations table is shared
+/// between ours and the application's own (`RuntimeBuilder::migrations`): versions that are
+/// not the migrator's are the other's, not an error.
+async fn apply<D: sqlx::Database>(
+    migrator: &mut Migrator,
+    pool: &sqlx::Pool<D>,
+) -> Result<(), DbError>
+where
+    D::Connection: Migrate,
+{
+    migrator.set_ignore_missing(true);
+    migrator.run(pool).await?;
+    Ok(())
+}
+
+impl Backend {
+    /// The cargo feature of stripe-receiver that builds this backend.
+    fn feature(self) -> &'static str {
         match self {
-            Self::Sqlite(db) => db.close().await,
-            Self::Postgres(db) => db.close().await,
+            Self::Sqlite => "sqlite",
+            Self::Postgres => "postgres",
         }
+    }
+}
+
+impl TxConn<'_> {
+    /// The backend of this connection.
+    pub(crate) fn backend(&self) -> Backend {
+        dispatch!(TxConn, self, |_, D| D::BACKEND)
+    }
+
+    /// The same connection, for a shorter borrow.
+    pub(crate) fn reborrow(&mut self) -> TxConn<'_> {
+        dispatch!(TxConn, self, |conn, _D| TxConn::from(&mut **conn))
+    }
+
+    /// Runs statements without parameters (several may be given, separated by `;`): PostgreSQL
+    /// runs a string without arguments with the simple query protocol, which takes several
+    /// statements, and SQLite runs them one after another.
+    pub(crate) async fn execute_script(&mut self, sql: &'static str) -> Result<(), sqlx::Error> {
+        dispatch!(TxConn, self, |conn, _D| sqlx::Executor::execute(&mut **conn, sql)
+            .await
+            .map(drop))
+    }
+}
+
+impl Txn {
+    /// The transaction's connection.
+    pub(crate) fn conn(&mut self) -> TxConn<'_> {
+        dispatch!(Txn, self, |txn, _D| TxConn::from(&mut **txn))
+    }
+
+    /// Commits.
+    pub(crate) async fn commit(self) -> Result<(), sqlx::Error> {
+        dispatch!(Txn, self, |txn, _D| txn.commit().await)
+    }
+
+    /// Rolls back.
+    pub(crate) async fn rollback(self) -> Result<(), sqlx::Error> {
+        dispatch!(Txn, self, |txn, _D| txn.rollback().await)
     }
 }
 

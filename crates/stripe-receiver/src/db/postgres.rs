@@ -1,11 +1,16 @@
-//! PostgreSQL: one sized pool; concurrent webhooks run in concurrent transactions.
+//! PostgreSQL: one sized pool; concurrent webhooks run in concurrent transactions. Its
+//! dialect; the native connection of a webhook's transaction ([`Tx::postgres`]).
 
 use std::str::FromStr;
 
+use chrono::{DateTime, Utc};
+use sqlx::migrate::Migrator;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
-use sqlx::PgPool;
+use sqlx::{PgConnection, PgPool, Postgres};
+use uuid::Uuid;
 
-use super::{DbError, PoolSettings};
+use super::{Backend, DbError, Dialect, PoolSettings, Pools, TxConn, Txn};
+use crate::tx::{Tx, WrongBackend};
 
 /// A PostgreSQL database behind one pool of at most [`PoolSettings::max_connections`]
 /// connections. Webhooks run in concurrent `READ COMMITTED` transactions; a concurrent duplicate
@@ -19,13 +24,12 @@ pub struct PgDb {
     pool: PgPool,
 }
 
-impl PgDb {
-    /// Connects to `url` (`postgres://user:password@host:port/database?...`). The pool opens
-    /// lazily: start-up succeeds only after one connection worked (migrations run on it).
-    ///
-    /// # Errors
-    /// The sqlx error for an unparsable URL or an unreachable server.
-    pub async fn connect(url: &str, settings: &PoolSettings) -> Result<Self, DbError> {
+impl Pools for PgDb {
+    type Database = Postgres;
+
+    /// Connects to `url` (`postgres://user:password@host:port/database?...`). Start-up succeeds
+    /// only after one connection worked (migrations run on it).
+    async fn connect(url: &str, settings: &PoolSettings) -> Result<Self, DbError> {
         let options = PgConnectOptions::from_str(url)?.application_name("stripe-receiver");
         let pool = PgPoolOptions::new()
             .max_connections(settings.max_connections.max(1))
@@ -36,40 +40,94 @@ impl PgDb {
         Ok(Self { pool })
     }
 
-    /// Applies pending migrations. sqlx takes an advisory lock, so several processes starting at
-    /// once migrate one after another.
-    ///
-    /// # Errors
-    /// [`DbError::Migrate`] on failure.
-    pub async fn migrate(&self) -> Result<(), DbError> {
-        let mut ours = sqlx::migrate!("./migrations/postgres");
-        // The applied-migrations table is shared with the application's own migrations
-        // (RuntimeBuilder::migrations): versions that are not ours are theirs, not an error.
-        ours.set_ignore_missing(true);
-        ours.run(&self.pool).await?;
-        Ok(())
+    /// sqlx takes an advisory lock while migrating, so several processes starting at once
+    /// migrate one after another.
+    fn migrator(&self) -> Migrator {
+        sqlx::migrate!("./migrations/postgres")
     }
 
+    fn reader(&self) -> &PgPool {
+        &self.pool
+    }
+
+    fn writer(&self) -> &PgPool {
+        &self.pool
+    }
+
+    async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+impl PgDb {
     /// The pool.
     #[must_use]
     pub fn pool(&self) -> &PgPool {
         &self.pool
     }
+}
 
-    /// Applies an application's own migrations after ours, sharing sqlx's migrations table.
-    ///
-    /// # Errors
-    /// [`DbError::Migrate`] on failure.
-    pub async fn run_migrator(
-        &self,
-        migrator: &mut sqlx::migrate::Migrator,
-    ) -> Result<(), DbError> {
-        migrator.set_ignore_missing(true);
-        migrator.run(&self.pool).await?;
-        Ok(())
+impl Dialect for Postgres {
+    const BACKEND: Backend = Backend::Postgres;
+
+    #[cfg(test)]
+    const DDL: super::Ddl = super::Ddl {
+        flavour: "PostgreSQL flavour: boolean, jsonb, timestamptz",
+        text: "text",
+        integer: "bigint",
+        real: "double precision",
+        json: "jsonb",
+        timestamp: "timestamptz",
+        boolean: "boolean{null}",
+        false_default: " DEFAULT false",
+        table_options: "",
+    };
+
+    /// `timestamptz`.
+    type Time = DateTime<Utc>;
+
+    /// `uuid`.
+    type Uuid = Uuid;
+
+    fn time(t: DateTime<Utc>) -> DateTime<Utc> {
+        t
     }
 
-    pub(crate) async fn close(&self) {
-        self.pool.close().await;
+    fn uuid(id: Uuid) -> Uuid {
+        id
+    }
+
+    fn pick(_sqlite: &'static str, postgres: &'static str) -> &'static str {
+        postgres
+    }
+}
+
+impl<'c> From<&'c mut PgConnection> for TxConn<'c> {
+    fn from(conn: &'c mut PgConnection) -> Self {
+        Self::Postgres(conn)
+    }
+}
+
+impl From<sqlx::Transaction<'static, Postgres>> for Txn {
+    fn from(txn: sqlx::Transaction<'static, Postgres>) -> Self {
+        Self::Postgres(txn)
+    }
+}
+
+impl Tx<'_> {
+    /// The native PostgreSQL connection, inside the webhook's transaction. `sqlx::query!` and
+    /// `query_as!` work on it.
+    ///
+    /// # Errors
+    /// [`WrongBackend`] when the process runs on another backend.
+    pub fn postgres(&mut self) -> Result<&mut PgConnection, WrongBackend> {
+        match self.conn_mut() {
+            TxConn::Postgres(conn) => Ok(conn),
+            #[allow(unreachable_patterns)]
+            other => Err(WrongBackend {
+                wanted: Backend::Postgres,
+                actual: other.backend(),
+            }),
+        }
     }
 }

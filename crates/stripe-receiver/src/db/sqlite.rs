@@ -1,31 +1,35 @@
-//! SQLite: a WAL-mode file with one writer connection and a few readers.
+//! SQLite: a WAL-mode file with one writer connection and a few readers; its dialect; the
+//! native connection of a webhook's transaction ([`Tx::sqlite`]).
 
 use std::str::FromStr;
 
+use chrono::{DateTime, Utc};
+use sqlx::migrate::Migrator;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::SqlitePool;
+use sqlx::{Sqlite, SqliteConnection, SqlitePool};
+use uuid::Uuid;
 
-use super::{DbError, PoolSettings};
+use super::{format_time, Backend, DbError, Dialect, PoolSettings, Pools, TxConn, Txn};
+use crate::tx::{Tx, WrongBackend};
 
 /// A SQLite database: a single-connection writer pool (SQLite admits one writer at a time, so
 /// webhooks queue for it in the pool instead of failing with `SQLITE_BUSY`) and a reader pool
 /// (WAL mode lets reads run beside the writer).
 ///
 /// Durability: `synchronous=FULL`, so a commit is on disk before it returns and a 2xx is never
-/// sent for an event a power cut could lose (PRODUCT.md §4.10).
+/// sent for an event a power cut could lose.
 #[derive(Debug, Clone)]
 pub struct SqliteDb {
     writer: SqlitePool,
     reader: SqlitePool,
 }
 
-impl SqliteDb {
+impl Pools for SqliteDb {
+    type Database = Sqlite;
+
     /// Opens (creating if missing) the SQLite database at `url` (`sqlite://PATH`, or
     /// `sqlite::memory:` for a private in-memory database, where reads share the writer).
-    ///
-    /// # Errors
-    /// The sqlx error if the file cannot be opened or created.
-    pub async fn connect(url: &str, settings: &PoolSettings) -> Result<Self, DbError> {
+    async fn connect(url: &str, settings: &PoolSettings) -> Result<Self, DbError> {
         let options = SqliteConnectOptions::from_str(url)?
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
@@ -57,19 +61,25 @@ impl SqliteDb {
         Ok(Self { writer, reader })
     }
 
-    /// Applies pending migrations.
-    ///
-    /// # Errors
-    /// [`DbError::Migrate`] on failure.
-    pub async fn migrate(&self) -> Result<(), DbError> {
-        let mut ours = sqlx::migrate!("./migrations/sqlite");
-        // The applied-migrations table is shared with the application's own migrations
-        // (RuntimeBuilder::migrations): versions that are not ours are theirs, not an error.
-        ours.set_ignore_missing(true);
-        ours.run(&self.writer).await?;
-        Ok(())
+    fn migrator(&self) -> Migrator {
+        sqlx::migrate!("./migrations/sqlite")
     }
 
+    fn reader(&self) -> &SqlitePool {
+        &self.reader
+    }
+
+    fn writer(&self) -> &SqlitePool {
+        &self.writer
+    }
+
+    async fn close(&self) {
+        self.writer.close().await;
+        self.reader.close().await;
+    }
+}
+
+impl SqliteDb {
     /// The single-connection pool every write goes through.
     #[must_use]
     pub fn writer(&self) -> &SqlitePool {
@@ -81,22 +91,68 @@ impl SqliteDb {
     pub fn reader(&self) -> &SqlitePool {
         &self.reader
     }
+}
 
-    /// Applies an application's own migrations after ours, sharing sqlx's migrations table.
-    ///
-    /// # Errors
-    /// [`DbError::Migrate`] on failure.
-    pub async fn run_migrator(
-        &self,
-        migrator: &mut sqlx::migrate::Migrator,
-    ) -> Result<(), DbError> {
-        migrator.set_ignore_missing(true);
-        migrator.run(&self.writer).await?;
-        Ok(())
+impl Dialect for Sqlite {
+    const BACKEND: Backend = Backend::Sqlite;
+
+    #[cfg(test)]
+    const DDL: super::Ddl = super::Ddl {
+        flavour: "SQLite flavour: booleans are 0/1, JSON is text, synced_at RFC 3339 UTC text",
+        text: "TEXT",
+        integer: "INTEGER",
+        real: "REAL",
+        json: "TEXT",
+        timestamp: "TEXT",
+        boolean: "INTEGER{null} CHECK ({name} IN (0, 1))",
+        false_default: " DEFAULT 0",
+        table_options: " WITHOUT ROWID",
+    };
+
+    /// RFC 3339 text ([`format_time`]): text order is time order.
+    type Time = String;
+
+    /// Hyphenated lower-case text.
+    type Uuid = String;
+
+    fn time(t: DateTime<Utc>) -> String {
+        format_time(t)
     }
 
-    pub(crate) async fn close(&self) {
-        self.writer.close().await;
-        self.reader.close().await;
+    fn uuid(id: Uuid) -> String {
+        id.to_string()
+    }
+
+    fn pick(sqlite: &'static str, _postgres: &'static str) -> &'static str {
+        sqlite
+    }
+}
+
+impl<'c> From<&'c mut SqliteConnection> for TxConn<'c> {
+    fn from(conn: &'c mut SqliteConnection) -> Self {
+        Self::Sqlite(conn)
+    }
+}
+
+impl From<sqlx::Transaction<'static, Sqlite>> for Txn {
+    fn from(txn: sqlx::Transaction<'static, Sqlite>) -> Self {
+        Self::Sqlite(txn)
+    }
+}
+
+impl Tx<'_> {
+    /// The native SQLite connection, inside the webhook's transaction.
+    ///
+    /// # Errors
+    /// [`WrongBackend`] when the process runs on another backend.
+    pub fn sqlite(&mut self) -> Result<&mut SqliteConnection, WrongBackend> {
+        match self.conn_mut() {
+            TxConn::Sqlite(conn) => Ok(conn),
+            #[allow(unreachable_patterns)]
+            other => Err(WrongBackend {
+                wanted: Backend::Sqlite,
+                actual: other.backend(),
+            }),
+        }
     }
 }

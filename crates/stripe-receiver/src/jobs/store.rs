@@ -1,12 +1,10 @@
-//! `stripe_receiver_jobs`: the outbox table, per backend.
+//! `stripe_receiver_jobs`: the outbox table.
 
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::{Job, JobRecord, JobStatus};
-use crate::db::Db;
-use crate::store::format_time;
-use crate::tx::TxConn;
+use crate::db::{dispatch, sql, sql_for, Db};
 use crate::Tx;
 
 /// Inserts a queued job in the webhook's transaction, due at once.
@@ -20,50 +18,31 @@ pub(crate) async fn insert(
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
     let max_attempts = i64::from(max_attempts.max(1));
-    match tx.conn_mut() {
-        TxConn::Sqlite(conn) => {
-            sqlx::query(
-                "INSERT INTO stripe_receiver_jobs (id, name, payload, status, attempts, \
-                 max_attempts, run_at, event_id, created_at, updated_at) \
-                 VALUES (?1, ?2, ?3, 'queued', 0, ?4, ?5, ?6, ?5, ?5)",
-            )
-            .bind(id.to_string())
-            .bind(name)
-            .bind(payload_json)
-            .bind(max_attempts)
-            .bind(format_time(now))
-            .bind(event_id)
-            .execute(&mut **conn)
-            .await?;
-        }
-        TxConn::Postgres(conn) => {
-            sqlx::query(
-                "INSERT INTO stripe_receiver_jobs (id, name, payload, status, attempts, \
-                 max_attempts, run_at, event_id, created_at, updated_at) \
-                 VALUES ($1, $2, $3::jsonb, 'queued', 0, $4, $5, $6, $5, $5)",
-            )
-            .bind(id)
-            .bind(name)
-            .bind(payload_json)
-            .bind(max_attempts)
-            .bind(now)
-            .bind(event_id)
-            .execute(&mut **conn)
-            .await?;
-        }
-    }
+    dispatch!(TxConn, tx.conn_mut(), |conn, D| sqlx::query(sql!(D;
+        "INSERT INTO stripe_receiver_jobs (id, name, payload, status, attempts, \
+         max_attempts, run_at, event_id, created_at, updated_at) \
+         VALUES ($1, $2, $3" {json} ", 'queued', 0, $4, $5, $6, $5, $5)"))
+    .bind(D::uuid(id))
+    .bind(name)
+    .bind(payload_json)
+    .bind(max_attempts)
+    .bind(D::time(now))
+    .bind(event_id)
+    .execute(&mut **conn)
+    .await
+    .map(drop)?);
     Ok(())
 }
 
-/// A row as both backends return it (PostgreSQL casts uuid and jsonb to text).
+/// A row as both backends return it ([`columns`] reads uuid and jsonb as text).
 #[derive(sqlx::FromRow)]
 struct Row {
     id: String,
     name: String,
     payload: String,
     status: String,
-    attempts: i64,
-    max_attempts: i64,
+    attempts: i32,
+    max_attempts: i32,
     run_at: DateTime<Utc>,
     locked_until: Option<DateTime<Utc>>,
     last_error: Option<String>,
@@ -72,16 +51,13 @@ struct Row {
     finished_at: Option<DateTime<Utc>>,
 }
 
-const SQLITE_COLUMNS: &str = "id, name, payload, status, attempts, max_attempts, run_at, \
-     locked_until, last_error, event_id, created_at, finished_at";
-const PG_COLUMNS: &str = "id::text AS id, name, payload::text AS payload, status, \
-     attempts::bigint AS attempts, max_attempts::bigint AS max_attempts, run_at, locked_until, \
-     last_error, event_id, created_at, finished_at";
-
-/// [`PG_COLUMNS`] qualified with the updated table's alias `j`, for `UPDATE ... FROM ... RETURNING`.
-const PG_RETURNING: &str = "j.id::text AS id, j.name, j.payload::text AS payload, j.status, \
-     j.attempts::bigint AS attempts, j.max_attempts::bigint AS max_attempts, j.run_at, \
-     j.locked_until, j.last_error, j.event_id, j.created_at, j.finished_at";
+/// The columns of [`Row`].
+macro_rules! columns {
+    ($backend:ident) => {
+        sql_for!($backend; {text id} ", name, " {text payload} ", status, attempts, max_attempts, \
+            run_at, locked_until, last_error, event_id, created_at, finished_at")
+    };
+}
 
 impl Row {
     fn into_record(self) -> Result<JobRecord, sqlx::Error> {
@@ -124,40 +100,19 @@ pub(crate) async fn claim(
     lease_until: DateTime<Utc>,
     limit: u32,
 ) -> Result<Vec<Claimed>, sqlx::Error> {
-    let rows: Vec<Row> = match db {
-        Db::Sqlite(db) => {
-            sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                "UPDATE stripe_receiver_jobs SET status = 'running', attempts = attempts + 1, \
-                 locked_until = ?2, updated_at = ?1 \
-                 WHERE id IN (SELECT id FROM stripe_receiver_jobs \
-                   WHERE (status = 'queued' AND run_at <= ?1) \
-                      OR (status = 'running' AND locked_until <= ?1) \
-                   ORDER BY run_at LIMIT ?3) \
-                 RETURNING {SQLITE_COLUMNS}"
-            )))
-            .bind(format_time(now))
-            .bind(format_time(lease_until))
-            .bind(i64::from(limit))
-            .fetch_all(db.writer())
-            .await?
-        }
-        Db::Postgres(db) => {
-            sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                "WITH due AS (SELECT id FROM stripe_receiver_jobs \
-                   WHERE (status = 'queued' AND run_at <= $1) \
-                      OR (status = 'running' AND locked_until <= $1) \
-                   ORDER BY run_at LIMIT $3 FOR UPDATE SKIP LOCKED) \
-                 UPDATE stripe_receiver_jobs j SET status = 'running', attempts = j.attempts + 1, \
-                 locked_until = $2, updated_at = $1 FROM due WHERE j.id = due.id \
-                 RETURNING {PG_RETURNING}"
-            )))
-            .bind(now)
-            .bind(lease_until)
-            .bind(i64::from(limit))
-            .fetch_all(db.pool())
-            .await?
-        }
-    };
+    let rows: Vec<Row> = dispatch!(Db, db, |db, D| sqlx::query_as(sql!(D;
+        "UPDATE stripe_receiver_jobs SET status = 'running', attempts = attempts + 1, \
+         locked_until = $2, updated_at = $1 \
+         WHERE id IN (SELECT id FROM stripe_receiver_jobs \
+           WHERE (status = 'queued' AND run_at <= $1) \
+              OR (status = 'running' AND locked_until <= $1) \
+           ORDER BY run_at LIMIT $3" {skip_locked} ") \
+         RETURNING " {columns!}))
+    .bind(D::time(now))
+    .bind(D::time(lease_until))
+    .bind(i64::from(limit))
+    .fetch_all(db.writer())
+    .await?);
     rows.into_iter()
         .map(|row| {
             let record = row.into_record()?;
@@ -191,38 +146,21 @@ pub(crate) async fn finish(
         Err((error, Some(retry_at))) => (JobStatus::Queued, Some(error), Some(retry_at), None),
         Err((error, None)) => (JobStatus::Dead, Some(error), None, Some(now)),
     };
-    let done = match db {
-        Db::Sqlite(db) => sqlx::query(
-            "UPDATE stripe_receiver_jobs SET status = ?3, last_error = COALESCE(?4, last_error), \
-             run_at = COALESCE(?5, run_at), finished_at = ?6, locked_until = NULL, updated_at = ?7 \
-             WHERE id = ?1 AND attempts = ?2 AND status = 'running'",
-        )
-        .bind(job.id.to_string())
-        .bind(i64::from(job.attempt))
-        .bind(status.as_str())
-        .bind(error)
-        .bind(run_at.map(format_time))
-        .bind(finished.map(format_time))
-        .bind(format_time(now))
-        .execute(db.writer())
-        .await?
-        .rows_affected(),
-        Db::Postgres(db) => sqlx::query(
-            "UPDATE stripe_receiver_jobs SET status = $3, last_error = COALESCE($4, last_error), \
-             run_at = COALESCE($5, run_at), finished_at = $6, locked_until = NULL, updated_at = $7 \
-             WHERE id = $1 AND attempts = $2 AND status = 'running'",
-        )
-        .bind(job.id)
-        .bind(i32::try_from(job.attempt).unwrap_or(i32::MAX))
-        .bind(status.as_str())
-        .bind(error)
-        .bind(run_at)
-        .bind(finished)
-        .bind(now)
-        .execute(db.pool())
-        .await?
-        .rows_affected(),
-    };
+    let done = dispatch!(Db, db, |db, D| sqlx::query(
+        "UPDATE stripe_receiver_jobs SET status = $3, last_error = COALESCE($4, last_error), \
+         run_at = COALESCE($5, run_at), finished_at = $6, locked_until = NULL, updated_at = $7 \
+         WHERE id = $1 AND attempts = $2 AND status = 'running'"
+    )
+    .bind(D::uuid(job.id))
+    .bind(i32::try_from(job.attempt).unwrap_or(i32::MAX))
+    .bind(status.as_str())
+    .bind(error)
+    .bind(run_at.map(D::time))
+    .bind(finished.map(D::time))
+    .bind(D::time(now))
+    .execute(db.writer())
+    .await?
+    .rows_affected());
     Ok(done == 1)
 }
 
@@ -241,28 +179,13 @@ pub struct JobFilter {
 /// The database error.
 pub async fn list(db: &Db, filter: &JobFilter) -> Result<Vec<JobRecord>, sqlx::Error> {
     let status = filter.status.map(JobStatus::as_str);
-    let rows: Vec<Row> = match db {
-        Db::Sqlite(db) => {
-            sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                "SELECT {SQLITE_COLUMNS} FROM stripe_receiver_jobs WHERE (?1 IS NULL OR status = ?1) \
-                 ORDER BY created_at DESC, id DESC LIMIT ?2"
-            )))
-            .bind(status)
-            .bind(i64::from(filter.limit))
-            .fetch_all(db.reader())
-            .await?
-        }
-        Db::Postgres(db) => {
-            sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                "SELECT {PG_COLUMNS} FROM stripe_receiver_jobs WHERE ($1::text IS NULL OR status = $1) \
-                 ORDER BY created_at DESC, id DESC LIMIT $2"
-            )))
-            .bind(status)
-            .bind(i64::from(filter.limit))
-            .fetch_all(db.pool())
-            .await?
-        }
-    };
+    let rows: Vec<Row> = dispatch!(Db, db, |db, D| sqlx::query_as(sql!(D;
+        "SELECT " {columns!} " FROM stripe_receiver_jobs WHERE ($1" {text} " IS NULL OR status = $1) \
+         ORDER BY created_at DESC, id DESC LIMIT $2"))
+    .bind(status)
+    .bind(i64::from(filter.limit))
+    .fetch_all(db.reader())
+    .await?);
     rows.into_iter().map(Row::into_record).collect()
 }
 
@@ -273,25 +196,14 @@ pub async fn list(db: &Db, filter: &JobFilter) -> Result<Vec<JobRecord>, sqlx::E
 /// The database error.
 pub async fn retry(db: &Db, id: Uuid) -> Result<bool, sqlx::Error> {
     let now = Utc::now();
-    let done = match db {
-        Db::Sqlite(db) => sqlx::query(
-            "UPDATE stripe_receiver_jobs SET status = 'queued', attempts = 0, run_at = ?2, \
-             finished_at = NULL, updated_at = ?2 WHERE id = ?1 AND status = 'dead'",
-        )
-        .bind(id.to_string())
-        .bind(format_time(now))
-        .execute(db.writer())
-        .await?
-        .rows_affected(),
-        Db::Postgres(db) => sqlx::query(
-            "UPDATE stripe_receiver_jobs SET status = 'queued', attempts = 0, run_at = $2, \
-             finished_at = NULL, updated_at = $2 WHERE id = $1 AND status = 'dead'",
-        )
-        .bind(id)
-        .bind(now)
-        .execute(db.pool())
-        .await?
-        .rows_affected(),
-    };
+    let done = dispatch!(Db, db, |db, D| sqlx::query(
+        "UPDATE stripe_receiver_jobs SET status = 'queued', attempts = 0, run_at = $2, \
+         finished_at = NULL, updated_at = $2 WHERE id = $1 AND status = 'dead'"
+    )
+    .bind(D::uuid(id))
+    .bind(D::time(now))
+    .execute(db.writer())
+    .await?
+    .rows_affected());
     Ok(done == 1)
 }

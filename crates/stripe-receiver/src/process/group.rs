@@ -26,7 +26,6 @@ use std::sync::atomic::{AtomicU8, Ordering::SeqCst};
 use std::sync::{Arc, Weak};
 
 use futures_util::FutureExt;
-use sqlx::Connection;
 use tokio::sync::{mpsc, oneshot, Mutex};
 use tracing::Instrument;
 
@@ -148,10 +147,7 @@ async fn writer(rt: Weak<Inner>, queue: Arc<Mutex<mpsc::Receiver<Job>>>, max_bat
         // The jobs' senders drop with the batch if the runtime is gone: their callers run alone.
         let Some(rt) = rt.upgrade() else { return };
         let size = batch.len();
-        let run = match &rt.db {
-            Db::Sqlite(db) => run_batch(db.writer(), &rt, batch).boxed(),
-            Db::Postgres(db) => run_batch(db.pool(), &rt, batch).boxed(),
-        };
+        let run = run_batch(&rt, batch).boxed();
         // A panic outside a receiver (receivers' panics are caught where they run) must not
         // stop the writer: the batch's jobs are dropped, so their callers run alone.
         if let Err(panic) = AssertUnwindSafe(run).catch_unwind().await {
@@ -197,18 +193,10 @@ enum Savepoint {
 /// by releasing its savepoint in the same statement that opens the next one; a webhook that
 /// failed is undone by `ROLLBACK TO SAVEPOINT`, which leaves the savepoint open for the next;
 /// the last one is released by the COMMIT.
-async fn run_batch<DB>(pool: &sqlx::Pool<DB>, rt: &Arc<Inner>, batch: Vec<Job>)
-where
-    DB: sqlx::Database,
-    for<'c> &'c mut DB::Connection: Into<TxConn<'c>>,
-{
+async fn run_batch(rt: &Arc<Inner>, batch: Vec<Job>) {
     let size = batch.len();
     let started = std::time::Instant::now();
-    let mut conn = match pool.acquire().await {
-        Ok(conn) => conn,
-        Err(e) => return fail_all(batch, &e),
-    };
-    let mut txn = match conn.begin().await {
+    let mut txn = match rt.db.begin().await {
         Ok(txn) => txn,
         Err(e) => return fail_all(batch, &e),
     };
@@ -223,7 +211,7 @@ where
             Savepoint::Clean => None,
         };
         if let Some(sql) = open {
-            if let Err(e) = raw(&mut (&mut *txn).into(), sql).await {
+            if let Err(e) = txn.conn().execute_script(sql).await {
                 tracing::error!(error = %e, "group commit: SAVEPOINT failed; the batch runs again alone");
                 alone(job);
                 broken = true;
@@ -233,7 +221,7 @@ where
         savepoint = Savepoint::Clean;
         let mut effects = Effects::new(rt.jobs_handle(), &job.verified.event.id);
         let result = {
-            let mut tx = Tx::new((&mut *txn).into(), &mut effects);
+            let mut tx = Tx::new(txn.conn(), &mut effects);
             apply_hooked(rt, &mut tx, &job.incoming, &job.verified)
                 .instrument(job.span.clone())
                 .await
@@ -245,7 +233,7 @@ where
                 savepoint = Savepoint::Holding;
             }
             Err(failure) => {
-                let rolled_back = raw(&mut (&mut *txn).into(), ROLLBACK_SAVEPOINT).await;
+                let rolled_back = txn.conn().execute_script(ROLLBACK_SAVEPOINT).await;
                 let _ = job.done.send(Batched::Done(Err(failure)));
                 if let Err(e) = rolled_back {
                     // The transaction is unusable (SQLite may have rolled it back entirely).
@@ -262,7 +250,7 @@ where
             .iter_mut()
             .filter_map(|(_, applied)| applied.record.take())
             .collect();
-        if let Err(e) = deliveries::insert_many(&mut (&mut *txn).into(), &records).await {
+        if let Err(e) = deliveries::insert_many(&mut txn.conn(), &records).await {
             tracing::error!(error = %e, "group commit: the delivery rows failed; the batch runs again alone");
             broken = true;
         }
@@ -304,17 +292,6 @@ where
             tracing::error!(error = %e, batch = size, "group commit: COMMIT failed; the batch's webhooks run again alone");
             committed_later.into_iter().for_each(|(job, _)| alone(job));
         }
-    }
-}
-
-/// Runs savepoint statements (no parameters, possibly several in one string) on the batch's
-/// connection.
-async fn raw(conn: &mut TxConn<'_>, sql: &'static str) -> Result<(), sqlx::Error> {
-    match conn {
-        // A `&str` carries no arguments: PostgreSQL runs it with the simple query protocol,
-        // which takes several statements; SQLite runs them one after another.
-        TxConn::Sqlite(conn) => sqlx::Executor::execute(&mut **conn, sql).await.map(drop),
-        TxConn::Postgres(conn) => sqlx::Executor::execute(&mut **conn, sql).await.map(drop),
     }
 }
 

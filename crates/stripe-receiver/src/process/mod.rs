@@ -44,7 +44,6 @@ use crate::receiver::{Parts, Receiver};
 use crate::runtime::Inner;
 use crate::signature::{self, SignatureError};
 use crate::store::{deliveries, events};
-use crate::tx::TxConn;
 use crate::{Event, EventError, Tx};
 
 mod apply;

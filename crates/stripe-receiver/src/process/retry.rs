@@ -53,27 +53,19 @@ async fn run_once(
             return result;
         }
     }
-    match &rt.db {
-        Db::Sqlite(db) => in_transaction(db.writer(), rt, incoming, verified).await,
-        Db::Postgres(db) => in_transaction(db.pool(), rt, incoming, verified).await,
-    }
+    in_transaction(rt, incoming, verified).await
 }
 
 /// One attempt: begin, [`apply`], commit — or roll back on failure.
-pub(super) async fn in_transaction<DB>(
-    pool: &sqlx::Pool<DB>,
+pub(super) async fn in_transaction(
     rt: &Inner,
     incoming: &Incoming,
     verified: &Verified,
-) -> Result<Applied, Failure>
-where
-    DB: sqlx::Database,
-    for<'c> &'c mut DB::Connection: Into<TxConn<'c>>,
-{
-    let mut txn = pool.begin().await?;
+) -> Result<Applied, Failure> {
+    let mut txn = rt.db.begin().await?;
     let mut effects = Effects::new(rt.jobs_handle(), &verified.event.id);
     let applied = {
-        let mut tx = Tx::new((&mut *txn).into(), &mut effects);
+        let mut tx = Tx::new(txn.conn(), &mut effects);
         match apply_hooked(rt, &mut tx, incoming, verified).await {
             Ok(mut applied) => write_record(&mut tx, &mut applied).await.map(|()| applied),
             Err(failure) => Err(failure),

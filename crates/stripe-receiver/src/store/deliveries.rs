@@ -3,10 +3,8 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::format_time;
-use crate::db::Db;
+use crate::db::{dispatch, sql, sql_for, Db, TxConn};
 use crate::delivery::{Delivery, Outcome};
-use crate::tx::TxConn;
 use crate::Tx;
 
 /// Inserts the delivery row inside the webhook's transaction (so a processed webhook costs one
@@ -33,46 +31,26 @@ pub(crate) async fn insert_many(
     const COLUMNS: &str = "INSERT INTO stripe_webhook_deliveries (id, endpoint_uuid, received_at, \
         remote_ip, headers, body, valid, outcome, event_id, event_type, error, error_detail) ";
     for chunk in rows.chunks(CHUNK) {
-        match conn {
-            TxConn::Sqlite(conn) => {
-                let mut query = sqlx::QueryBuilder::<sqlx::Sqlite>::new(COLUMNS);
-                query.push_values(chunk, |mut row, d| {
-                    row.push_bind(d.id.to_string())
-                        .push_bind(d.endpoint_uuid.to_string())
-                        .push_bind(format_time(d.received_at))
-                        .push_bind(&d.remote_ip)
-                        .push_bind(d.headers.to_string())
-                        .push_bind(&d.body)
-                        .push_bind(d.valid)
-                        .push_bind(d.outcome.as_str())
-                        .push_bind(&d.event_id)
-                        .push_bind(&d.event_type)
-                        .push_bind(&d.error)
-                        .push_bind(&d.error_detail);
-                });
-                query.build().execute(&mut **conn).await?;
-            }
-            TxConn::Postgres(conn) => {
-                let mut query = sqlx::QueryBuilder::<sqlx::Postgres>::new(COLUMNS);
-                query.push_values(chunk, |mut row, d| {
-                    row.push_bind(d.id)
-                        .push_bind(d.endpoint_uuid)
-                        .push_bind(d.received_at)
-                        .push_bind(&d.remote_ip)
-                        .push_unseparated("::inet")
-                        .push_bind(d.headers.to_string())
-                        .push_unseparated("::jsonb")
-                        .push_bind(&d.body)
-                        .push_bind(d.valid)
-                        .push_bind(d.outcome.as_str())
-                        .push_bind(&d.event_id)
-                        .push_bind(&d.event_type)
-                        .push_bind(&d.error)
-                        .push_bind(&d.error_detail);
-                });
-                query.build().execute(&mut **conn).await?;
-            }
-        }
+        dispatch!(TxConn, &mut *conn, |conn, D| {
+            let mut query = sqlx::QueryBuilder::<D>::new(COLUMNS);
+            query.push_values(chunk, |mut row, d| {
+                row.push_bind(D::uuid(d.id))
+                    .push_bind(D::uuid(d.endpoint_uuid))
+                    .push_bind(D::time(d.received_at))
+                    .push_bind(&d.remote_ip)
+                    .push_unseparated(sql!(D; {inet}))
+                    .push_bind(d.headers.to_string())
+                    .push_unseparated(sql!(D; {json}))
+                    .push_bind(&d.body)
+                    .push_bind(d.valid)
+                    .push_bind(d.outcome.as_str())
+                    .push_bind(&d.event_id)
+                    .push_bind(&d.event_type)
+                    .push_bind(&d.error)
+                    .push_bind(&d.error_detail);
+            });
+            query.build().execute(&mut **conn).await?;
+        });
     }
     Ok(())
 }
@@ -84,16 +62,10 @@ pub(crate) async fn insert_many(
 /// The database error.
 pub(crate) async fn insert_alone(db: &Db, d: &Delivery) -> Result<(), sqlx::Error> {
     let rows = std::slice::from_ref(d);
-    match db {
-        Db::Sqlite(db) => {
-            let mut conn = db.writer().acquire().await?;
-            insert_many(&mut TxConn::Sqlite(&mut conn), rows).await
-        }
-        Db::Postgres(db) => {
-            let mut conn = db.pool().acquire().await?;
-            insert_many(&mut TxConn::Postgres(&mut conn), rows).await
-        }
-    }
+    dispatch!(Db, db, |db, _D| {
+        let mut conn = db.writer().acquire().await?;
+        insert_many(&mut TxConn::from(&mut *conn), rows).await
+    })
 }
 
 /// Records the failures of a committed delivery's after-commit actions.
@@ -105,26 +77,14 @@ pub(crate) async fn record_after_commit_error(
     id: Uuid,
     text: &str,
 ) -> Result<(), sqlx::Error> {
-    match db {
-        Db::Sqlite(db) => {
-            sqlx::query(
-                "UPDATE stripe_webhook_deliveries SET after_commit_error = ?2 WHERE id = ?1",
-            )
-            .bind(id.to_string())
-            .bind(text)
-            .execute(db.writer())
-            .await?;
-        }
-        Db::Postgres(db) => {
-            sqlx::query(
-                "UPDATE stripe_webhook_deliveries SET after_commit_error = $2 WHERE id = $1",
-            )
-            .bind(id)
-            .bind(text)
-            .execute(db.pool())
-            .await?;
-        }
-    }
+    dispatch!(Db, db, |db, D| sqlx::query(
+        "UPDATE stripe_webhook_deliveries SET after_commit_error = $2 WHERE id = $1"
+    )
+    .bind(D::uuid(id))
+    .bind(text)
+    .execute(db.writer())
+    .await
+    .map(drop)?);
     Ok(())
 }
 
@@ -140,7 +100,7 @@ pub struct DeliveryFilter {
     pub limit: u32,
 }
 
-/// A row as both backends return it (PostgreSQL casts uuid, inet and jsonb to text).
+/// A row as both backends return it ([`columns`] reads uuid, inet and jsonb as text).
 #[derive(sqlx::FromRow)]
 struct Row {
     id: String,
@@ -158,45 +118,31 @@ struct Row {
     after_commit_error: Option<String>,
 }
 
-const SQLITE_COLUMNS: &str = "id, endpoint_uuid, received_at, remote_ip, headers, body, valid, \
-     outcome, event_id, event_type, error, error_detail, after_commit_error";
-const PG_COLUMNS: &str = "id::text AS id, endpoint_uuid::text AS endpoint_uuid, received_at, \
-     host(remote_ip) AS remote_ip, headers::text AS headers, body, valid, outcome, event_id, \
-     event_type, error, error_detail, after_commit_error";
+/// The columns of [`Row`].
+macro_rules! columns {
+    ($backend:ident) => {
+        sql_for!($backend; {text id} ", " {text endpoint_uuid} ", received_at, " {host remote_ip}
+            ", " {text headers} ", body, valid, outcome, event_id, event_type, error, \
+            error_detail, after_commit_error")
+    };
+}
 
 /// Deliveries, newest first.
 ///
 /// # Errors
 /// The database error.
 pub async fn list(db: &Db, filter: &DeliveryFilter) -> Result<Vec<Delivery>, sqlx::Error> {
-    let rows: Vec<Row> = match db {
-        Db::Sqlite(db) => {
-            sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                "SELECT {SQLITE_COLUMNS} FROM stripe_webhook_deliveries \
-                 WHERE (?1 = 0 OR outcome = 'failed') \
-                 AND (?2 IS NULL OR event_id = ?2 OR substr(error_detail, 1, length(?2) + 7) = 'event ' || ?2 || ':') \
-                 ORDER BY received_at DESC, id DESC LIMIT ?3"
-            )))
-            .bind(filter.failed_only)
-            .bind(&filter.event_id)
-            .bind(i64::from(filter.limit))
-            .fetch_all(db.reader())
-            .await?
-        }
-        Db::Postgres(db) => {
-            sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                "SELECT {PG_COLUMNS} FROM stripe_webhook_deliveries \
-                 WHERE (NOT $1 OR outcome = 'failed') \
-                 AND ($2::text IS NULL OR event_id = $2 OR substr(error_detail, 1, length($2) + 7) = 'event ' || $2 || ':') \
-                 ORDER BY received_at DESC, id DESC LIMIT $3"
-            )))
-            .bind(filter.failed_only)
-            .bind(&filter.event_id)
-            .bind(i64::from(filter.limit))
-            .fetch_all(db.pool())
-            .await?
-        }
-    };
+    let rows: Vec<Row> = dispatch!(Db, db, |db, D| sqlx::query_as(sql!(D;
+        "SELECT " {columns!} " FROM stripe_webhook_deliveries \
+         WHERE (NOT $1 OR outcome = 'failed') \
+         AND ($2" {text} " IS NULL OR event_id = $2 \
+           OR substr(error_detail, 1, length($2) + 7) = 'event ' || $2 || ':') \
+         ORDER BY received_at DESC, id DESC LIMIT $3"))
+    .bind(filter.failed_only)
+    .bind(&filter.event_id)
+    .bind(i64::from(filter.limit))
+    .fetch_all(db.reader())
+    .await?);
     rows.into_iter().map(Row::into_delivery).collect()
 }
 
@@ -205,24 +151,11 @@ pub async fn list(db: &Db, filter: &DeliveryFilter) -> Result<Vec<Delivery>, sql
 /// # Errors
 /// The database error.
 pub async fn get(db: &Db, id: Uuid) -> Result<Option<Delivery>, sqlx::Error> {
-    let row: Option<Row> = match db {
-        Db::Sqlite(db) => {
-            sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                "SELECT {SQLITE_COLUMNS} FROM stripe_webhook_deliveries WHERE id = ?1"
-            )))
-            .bind(id.to_string())
-            .fetch_optional(db.reader())
-            .await?
-        }
-        Db::Postgres(db) => {
-            sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                "SELECT {PG_COLUMNS} FROM stripe_webhook_deliveries WHERE id = $1"
-            )))
-            .bind(id)
-            .fetch_optional(db.pool())
-            .await?
-        }
-    };
+    let row: Option<Row> = dispatch!(Db, db, |db, D| sqlx::query_as(sql!(D;
+        "SELECT " {columns!} " FROM stripe_webhook_deliveries WHERE id = $1"))
+    .bind(D::uuid(id))
+    .fetch_optional(db.reader())
+    .await?);
     row.map(Row::into_delivery).transpose()
 }
 

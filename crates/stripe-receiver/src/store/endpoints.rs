@@ -4,8 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::format_time;
-use crate::db::Db;
+use crate::db::{dispatch, sql, sql_for, Db};
 use crate::endpoint::{webhook_url, Endpoint, EndpointSecret, NewEndpoint, ValidationMode};
 use crate::signature::Secret;
 
@@ -46,7 +45,7 @@ pub enum EndpointStoreError {
     },
 }
 
-/// A row as both backends return it (PostgreSQL casts uuid and jsonb columns to text).
+/// A row as both backends return it ([`columns`] reads uuid and jsonb columns as text).
 #[derive(sqlx::FromRow)]
 struct Row {
     uuid: String,
@@ -64,12 +63,14 @@ struct Row {
     updated_at: DateTime<Utc>,
 }
 
-const SQLITE_COLUMNS: &str =
-    "uuid, stripe_id, url, secrets, livemode, tolerance_secs, validation, \
-     api_version, enabled_events, account, enabled, created_at, updated_at";
-const PG_COLUMNS: &str = "uuid::text AS uuid, stripe_id, url, secrets::text AS secrets, livemode, \
-     tolerance_secs, validation, api_version, enabled_events::text AS enabled_events, account, \
-     enabled, created_at, updated_at";
+/// The columns of [`Row`].
+macro_rules! columns {
+    ($backend:ident) => {
+        sql_for!($backend; {text uuid} ", stripe_id, url, " {text secrets} ", livemode, \
+            tolerance_secs, validation, api_version, " {text enabled_events} ", account, \
+            enabled, created_at, updated_at")
+    };
+}
 
 /// Inserts a new endpoint with a fresh UUID v4 and returns it.
 ///
@@ -96,49 +97,25 @@ pub async fn create(db: &Db, new: NewEndpoint) -> Result<Endpoint, EndpointStore
     let secrets = secrets_json(&endpoint.secrets);
     let events = serde_json::to_string(&endpoint.enabled_events).expect("strings serialize");
     let tolerance = i64::try_from(endpoint.tolerance_secs).unwrap_or(i64::MAX);
-    match db {
-        Db::Sqlite(db) => {
-            sqlx::query(
-                "INSERT INTO stripe_webhook_endpoints (uuid, stripe_id, url, secrets, livemode, \
-                 tolerance_secs, validation, api_version, enabled_events, account, enabled, \
-                 created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 1, ?11, ?11)",
-            )
-            .bind(uuid.to_string())
-            .bind(&endpoint.stripe_id)
-            .bind(&endpoint.url)
-            .bind(secrets)
-            .bind(endpoint.livemode)
-            .bind(tolerance)
-            .bind(endpoint.validation.as_str())
-            .bind(&endpoint.api_version)
-            .bind(events)
-            .bind(&endpoint.account)
-            .bind(format_time(now))
-            .execute(db.writer())
-            .await?;
-        }
-        Db::Postgres(db) => {
-            sqlx::query(
-                "INSERT INTO stripe_webhook_endpoints (uuid, stripe_id, url, secrets, livemode, \
-                 tolerance_secs, validation, api_version, enabled_events, account, enabled, \
-                 created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7, $8, $9::jsonb, $10, true, $11, $11)",
-            )
-            .bind(uuid)
-            .bind(&endpoint.stripe_id)
-            .bind(&endpoint.url)
-            .bind(secrets)
-            .bind(endpoint.livemode)
-            .bind(tolerance)
-            .bind(endpoint.validation.as_str())
-            .bind(&endpoint.api_version)
-            .bind(events)
-            .bind(&endpoint.account)
-            .bind(now)
-            .execute(db.pool())
-            .await?;
-        }
-    }
+    dispatch!(Db, db, |db, D| sqlx::query(sql!(D;
+        "INSERT INTO stripe_webhook_endpoints (uuid, stripe_id, url, secrets, livemode, \
+         tolerance_secs, validation, api_version, enabled_events, account, enabled, \
+         created_at, updated_at) \
+         VALUES ($1, $2, $3, $4" {json} ", $5, $6, $7, $8, $9" {json} ", $10, true, $11, $11)"))
+    .bind(D::uuid(uuid))
+    .bind(&endpoint.stripe_id)
+    .bind(&endpoint.url)
+    .bind(secrets)
+    .bind(endpoint.livemode)
+    .bind(tolerance)
+    .bind(endpoint.validation.as_str())
+    .bind(&endpoint.api_version)
+    .bind(events)
+    .bind(&endpoint.account)
+    .bind(D::time(now))
+    .execute(db.writer())
+    .await
+    .map(drop)?);
     Ok(endpoint)
 }
 
@@ -147,24 +124,11 @@ pub async fn create(db: &Db, new: NewEndpoint) -> Result<Endpoint, EndpointStore
 /// # Errors
 /// The database error, or [`EndpointStoreError::Corrupt`].
 pub async fn get(db: &Db, uuid: Uuid) -> Result<Option<Endpoint>, EndpointStoreError> {
-    let row: Option<Row> = match db {
-        Db::Sqlite(db) => {
-            sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                "SELECT {SQLITE_COLUMNS} FROM stripe_webhook_endpoints WHERE uuid = ?1"
-            )))
-            .bind(uuid.to_string())
-            .fetch_optional(db.reader())
-            .await?
-        }
-        Db::Postgres(db) => {
-            sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                "SELECT {PG_COLUMNS} FROM stripe_webhook_endpoints WHERE uuid = $1"
-            )))
-            .bind(uuid)
-            .fetch_optional(db.pool())
-            .await?
-        }
-    };
+    let row: Option<Row> = dispatch!(Db, db, |db, D| sqlx::query_as(sql!(D;
+        "SELECT " {columns!} " FROM stripe_webhook_endpoints WHERE uuid = $1"))
+    .bind(D::uuid(uuid))
+    .fetch_optional(db.reader())
+    .await?);
     row.map(Row::into_endpoint).transpose()
 }
 
@@ -173,22 +137,10 @@ pub async fn get(db: &Db, uuid: Uuid) -> Result<Option<Endpoint>, EndpointStoreE
 /// # Errors
 /// The database error, or [`EndpointStoreError::Corrupt`].
 pub async fn list(db: &Db) -> Result<Vec<Endpoint>, EndpointStoreError> {
-    let rows: Vec<Row> = match db {
-        Db::Sqlite(db) => {
-            sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                "SELECT {SQLITE_COLUMNS} FROM stripe_webhook_endpoints ORDER BY created_at, uuid"
-            )))
-            .fetch_all(db.reader())
-            .await?
-        }
-        Db::Postgres(db) => {
-            sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                "SELECT {PG_COLUMNS} FROM stripe_webhook_endpoints ORDER BY created_at, uuid"
-            )))
-            .fetch_all(db.pool())
-            .await?
-        }
-    };
+    let rows: Vec<Row> = dispatch!(Db, db, |db, D| sqlx::query_as(sql!(D;
+        "SELECT " {columns!} " FROM stripe_webhook_endpoints ORDER BY created_at, uuid"))
+    .fetch_all(db.reader())
+    .await?);
     rows.into_iter().map(Row::into_endpoint).collect()
 }
 
@@ -197,27 +149,15 @@ pub async fn list(db: &Db) -> Result<Vec<Endpoint>, EndpointStoreError> {
 /// # Errors
 /// The database error.
 pub async fn set_enabled(db: &Db, uuid: Uuid, enabled: bool) -> Result<bool, EndpointStoreError> {
-    let now = Utc::now();
-    let done = match db {
-        Db::Sqlite(db) => sqlx::query(
-            "UPDATE stripe_webhook_endpoints SET enabled = ?2, updated_at = ?3 WHERE uuid = ?1",
-        )
-        .bind(uuid.to_string())
-        .bind(enabled)
-        .bind(format_time(now))
-        .execute(db.writer())
-        .await?
-        .rows_affected(),
-        Db::Postgres(db) => sqlx::query(
-            "UPDATE stripe_webhook_endpoints SET enabled = $2, updated_at = $3 WHERE uuid = $1",
-        )
-        .bind(uuid)
-        .bind(enabled)
-        .bind(now)
-        .execute(db.pool())
-        .await?
-        .rows_affected(),
-    };
+    let done = dispatch!(Db, db, |db, D| sqlx::query(
+        "UPDATE stripe_webhook_endpoints SET enabled = $2, updated_at = $3 WHERE uuid = $1"
+    )
+    .bind(D::uuid(uuid))
+    .bind(enabled)
+    .bind(D::time(Utc::now()))
+    .execute(db.writer())
+    .await?
+    .rows_affected());
     crate::endpoint_cache::changed(db, uuid);
     Ok(done > 0)
 }
@@ -232,28 +172,15 @@ pub async fn set_secrets(
     secrets: &[EndpointSecret],
 ) -> Result<bool, EndpointStoreError> {
     let json = secrets_json(secrets);
-    let now = Utc::now();
-    let done = match db {
-        Db::Sqlite(db) => sqlx::query(
-            "UPDATE stripe_webhook_endpoints SET secrets = ?2, updated_at = ?3 WHERE uuid = ?1",
-        )
-        .bind(uuid.to_string())
-        .bind(json)
-        .bind(format_time(now))
-        .execute(db.writer())
-        .await?
-        .rows_affected(),
-        Db::Postgres(db) => sqlx::query(
-            "UPDATE stripe_webhook_endpoints SET secrets = $2::jsonb, updated_at = $3 \
-                 WHERE uuid = $1",
-        )
-        .bind(uuid)
-        .bind(json)
-        .bind(now)
-        .execute(db.pool())
-        .await?
-        .rows_affected(),
-    };
+    let done = dispatch!(Db, db, |db, D| sqlx::query(sql!(D;
+        "UPDATE stripe_webhook_endpoints SET secrets = $2" {json} ", updated_at = $3 \
+         WHERE uuid = $1"))
+    .bind(D::uuid(uuid))
+    .bind(json)
+    .bind(D::time(Utc::now()))
+    .execute(db.writer())
+    .await?
+    .rows_affected());
     crate::endpoint_cache::changed(db, uuid);
     Ok(done > 0)
 }

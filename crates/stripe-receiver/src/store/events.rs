@@ -3,9 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use super::format_time;
-use crate::db::Db;
-use crate::tx::TxConn;
+use crate::db::{dispatch, sql, sql_for, Db};
 use crate::{Event, Tx};
 
 /// A row of `stripe_events`.
@@ -36,7 +34,7 @@ pub struct StoredEvent {
     pub received_at: DateTime<Utc>,
 }
 
-/// A row as both backends return it (PostgreSQL casts `data` to text).
+/// A row as both backends return it ([`columns`] reads `data` as text).
 #[derive(sqlx::FromRow)]
 struct Row {
     id: String,
@@ -53,10 +51,13 @@ struct Row {
     received_at: DateTime<Utc>,
 }
 
-const SQLITE_COLUMNS: &str = "id, type, api_version, livemode, account, created, request_id, \
-     idempotency_key, data, body_hash, received_at";
-const PG_COLUMNS: &str = "id, type, api_version, livemode, account, created, request_id, \
-     idempotency_key, data::text AS data, body_hash, received_at";
+/// The columns of [`Row`].
+macro_rules! columns {
+    ($backend:ident) => {
+        sql_for!($backend; "id, type, api_version, livemode, account, created, request_id, \
+            idempotency_key, " {text data} ", body_hash, received_at")
+    };
+}
 
 /// Inserts the event unless its id is already stored. Returns `true` if this call inserted it.
 ///
@@ -76,50 +77,26 @@ pub(crate) async fn insert_if_absent(
     received_at: DateTime<Utc>,
     skipped: bool,
 ) -> Result<bool, sqlx::Error> {
-    let done = match tx.conn_mut() {
-        TxConn::Sqlite(conn) => sqlx::query(
-            "INSERT INTO stripe_events (id, type, api_version, livemode, account, created, \
-                 request_id, idempotency_key, data, body_hash, received_at, skipped) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) \
-                 ON CONFLICT (id) DO NOTHING",
-        )
-        .bind(&event.id)
-        .bind(&event.type_)
-        .bind(&event.api_version)
-        .bind(event.livemode)
-        .bind(&event.account)
-        .bind(event.created)
-        .bind(&event.request.id)
-        .bind(&event.request.idempotency_key)
-        .bind(data_json)
-        .bind(body_hash)
-        .bind(format_time(received_at))
-        .bind(skipped)
-        .execute(&mut **conn)
-        .await?
-        .rows_affected(),
-        TxConn::Postgres(conn) => sqlx::query(
-            "INSERT INTO stripe_events (id, type, api_version, livemode, account, created, \
-                 request_id, idempotency_key, data, body_hash, received_at, skipped) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10, $11, $12) \
-                 ON CONFLICT (id) DO NOTHING",
-        )
-        .bind(&event.id)
-        .bind(&event.type_)
-        .bind(&event.api_version)
-        .bind(event.livemode)
-        .bind(&event.account)
-        .bind(event.created)
-        .bind(&event.request.id)
-        .bind(&event.request.idempotency_key)
-        .bind(data_json)
-        .bind(body_hash)
-        .bind(received_at)
-        .bind(skipped)
-        .execute(&mut **conn)
-        .await?
-        .rows_affected(),
-    };
+    let done = dispatch!(TxConn, tx.conn_mut(), |conn, D| sqlx::query(sql!(D;
+        "INSERT INTO stripe_events (id, type, api_version, livemode, account, created, \
+         request_id, idempotency_key, data, body_hash, received_at, skipped) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9" {json} ", $10, $11, $12) \
+         ON CONFLICT (id) DO NOTHING"))
+    .bind(&event.id)
+    .bind(&event.type_)
+    .bind(&event.api_version)
+    .bind(event.livemode)
+    .bind(&event.account)
+    .bind(event.created)
+    .bind(&event.request.id)
+    .bind(&event.request.idempotency_key)
+    .bind(data_json)
+    .bind(body_hash)
+    .bind(D::time(received_at))
+    .bind(skipped)
+    .execute(&mut **conn)
+    .await?
+    .rows_affected());
     Ok(done == 1)
 }
 
@@ -143,25 +120,12 @@ pub(crate) async fn identity(
     tx: &mut Tx<'_>,
     id: &str,
 ) -> Result<Option<StoredIdentity>, sqlx::Error> {
-    match tx.conn_mut() {
-        TxConn::Sqlite(conn) => {
-            sqlx::query_as(
-                "SELECT type, created, data, body_hash, skipped FROM stripe_events WHERE id = ?1",
-            )
-            .bind(id)
-            .fetch_optional(&mut **conn)
-            .await
-        }
-        TxConn::Postgres(conn) => {
-            sqlx::query_as(
-                "SELECT type, created, data::text AS data, body_hash, skipped FROM stripe_events \
-                 WHERE id = $1",
-            )
-            .bind(id)
-            .fetch_optional(&mut **conn)
-            .await
-        }
-    }
+    dispatch!(TxConn, tx.conn_mut(), |conn, D| sqlx::query_as(sql!(D;
+        "SELECT type, created, " {text data} ", body_hash, skipped FROM stripe_events \
+         WHERE id = $1"))
+    .bind(id)
+    .fetch_optional(&mut **conn)
+    .await)
 }
 
 /// Takes over a skipped event for processing: clears its `skipped` flag. Returns `true` if this
@@ -170,22 +134,13 @@ pub(crate) async fn identity(
 /// # Errors
 /// The database error.
 pub(crate) async fn claim_skipped(tx: &mut Tx<'_>, id: &str) -> Result<bool, sqlx::Error> {
-    let done = match tx.conn_mut() {
-        TxConn::Sqlite(conn) => {
-            sqlx::query("UPDATE stripe_events SET skipped = 0 WHERE id = ?1 AND skipped = 1")
-                .bind(id)
-                .execute(&mut **conn)
-                .await?
-                .rows_affected()
-        }
-        TxConn::Postgres(conn) => {
-            sqlx::query("UPDATE stripe_events SET skipped = false WHERE id = $1 AND skipped")
-                .bind(id)
-                .execute(&mut **conn)
-                .await?
-                .rows_affected()
-        }
-    };
+    let done = dispatch!(TxConn, tx.conn_mut(), |conn, _D| sqlx::query(
+        "UPDATE stripe_events SET skipped = false WHERE id = $1 AND skipped"
+    )
+    .bind(id)
+    .execute(&mut **conn)
+    .await?
+    .rows_affected());
     Ok(done == 1)
 }
 
@@ -194,24 +149,11 @@ pub(crate) async fn claim_skipped(tx: &mut Tx<'_>, id: &str) -> Result<bool, sql
 /// # Errors
 /// The database error.
 pub async fn get(db: &Db, id: &str) -> Result<Option<StoredEvent>, sqlx::Error> {
-    let row: Option<Row> = match db {
-        Db::Sqlite(db) => {
-            sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                "SELECT {SQLITE_COLUMNS} FROM stripe_events WHERE id = ?1"
-            )))
-            .bind(id)
-            .fetch_optional(db.reader())
-            .await?
-        }
-        Db::Postgres(db) => {
-            sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                "SELECT {PG_COLUMNS} FROM stripe_events WHERE id = $1"
-            )))
-            .bind(id)
-            .fetch_optional(db.pool())
-            .await?
-        }
-    };
+    let row: Option<Row> = dispatch!(Db, db, |db, D| sqlx::query_as(sql!(D;
+        "SELECT " {columns!} " FROM stripe_events WHERE id = $1"))
+    .bind(id)
+    .fetch_optional(db.reader())
+    .await?);
     Ok(row.map(Row::into_event))
 }
 
@@ -224,28 +166,13 @@ pub async fn list(
     event_type: Option<&str>,
     limit: u32,
 ) -> Result<Vec<StoredEvent>, sqlx::Error> {
-    let rows: Vec<Row> = match db {
-        Db::Sqlite(db) => {
-            sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                "SELECT {SQLITE_COLUMNS} FROM stripe_events WHERE (?1 IS NULL OR type = ?1) \
-                 ORDER BY received_at DESC, id DESC LIMIT ?2"
-            )))
-            .bind(event_type)
-            .bind(i64::from(limit))
-            .fetch_all(db.reader())
-            .await?
-        }
-        Db::Postgres(db) => {
-            sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                "SELECT {PG_COLUMNS} FROM stripe_events WHERE ($1::text IS NULL OR type = $1) \
-                 ORDER BY received_at DESC, id DESC LIMIT $2"
-            )))
-            .bind(event_type)
-            .bind(i64::from(limit))
-            .fetch_all(db.pool())
-            .await?
-        }
-    };
+    let rows: Vec<Row> = dispatch!(Db, db, |db, D| sqlx::query_as(sql!(D;
+        "SELECT " {columns!} " FROM stripe_events WHERE ($1" {text} " IS NULL OR type = $1) \
+         ORDER BY received_at DESC, id DESC LIMIT $2"))
+    .bind(event_type)
+    .bind(i64::from(limit))
+    .fetch_all(db.reader())
+    .await?);
     Ok(rows.into_iter().map(Row::into_event).collect())
 }
 

@@ -1,4 +1,5 @@
-//! Reads and writes of the product's own tables (PRODUCT.md §7), per backend.
+//! Reads and writes of the product's own tables, written once for both backends (see
+//! [`crate::db`]).
 //!
 //! Functions that take a [`crate::Tx`] run inside the webhook's transaction; those that take a
 //! [`crate::db::Db`] use the pools directly (CLI, endpoint lookups).
@@ -7,9 +8,4 @@ pub mod deliveries;
 pub mod endpoints;
 pub mod events;
 
-use chrono::{DateTime, Utc};
-
-/// Encodes a time as stored: RFC 3339, UTC, microseconds, `Z`.
-pub fn format_time(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
-}
+pub(crate) use crate::db::format_time;

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::kind::ObjectKind;
 use super::kinds::KINDS;
-use crate::db::Db;
+use crate::db::{dispatch, sql, sql_for, Db};
 
 /// A synced row as the CLI shows it.
 #[derive(Debug, Clone, Serialize)]
@@ -52,10 +52,13 @@ struct Row {
     data: String,
 }
 
-const SQLITE_COLUMNS: &str = "id, object, account, livemode, created, deleted, deleted_at, \
-     event_id, event_created, synced_at, data";
-const PG_COLUMNS: &str = "id, object, account, livemode, created, deleted, deleted_at, \
-     event_id, event_created, synced_at, data::text AS data";
+/// The columns of [`Row`].
+macro_rules! columns {
+    ($backend:ident) => {
+        sql_for!($backend; "id, object, account, livemode, created, deleted, deleted_at, \
+            event_id, event_created, synced_at, " {text data})
+    };
+}
 
 /// The rows of `kind`'s table, most recently written first, optionally of one account.
 ///
@@ -68,28 +71,16 @@ pub async fn list(
     limit: u32,
 ) -> Result<Vec<ObjectRow>, sqlx::Error> {
     let table = kind.table;
-    let rows: Vec<Row> = match db {
-        Db::Sqlite(db) => {
-            sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                "SELECT {SQLITE_COLUMNS} FROM {table} WHERE (?1 IS NULL OR account = ?1) \
-                 ORDER BY event_created DESC, id DESC LIMIT ?2"
-            )))
-            .bind(account)
-            .bind(i64::from(limit))
-            .fetch_all(db.reader())
-            .await?
-        }
-        Db::Postgres(db) => {
-            sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                "SELECT {PG_COLUMNS} FROM {table} WHERE ($1::text IS NULL OR account = $1) \
-                 ORDER BY event_created DESC, id DESC LIMIT $2"
-            )))
-            .bind(account)
-            .bind(i64::from(limit))
-            .fetch_all(db.pool())
-            .await?
-        }
-    };
+    let rows: Vec<Row> = dispatch!(Db, db, |db, D| sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {columns} FROM {table} WHERE ($1{text} IS NULL OR account = $1) \
+         ORDER BY event_created DESC, id DESC LIMIT $2",
+        columns = sql!(D; {columns!}),
+        text = sql!(D; {text}),
+    )))
+    .bind(account)
+    .bind(i64::from(limit))
+    .fetch_all(db.reader())
+    .await?);
     Ok(rows.into_iter().map(|row| row.into_object(table)).collect())
 }
 
@@ -108,24 +99,12 @@ pub async fn show(
     };
     for kind in kinds {
         let table = kind.table;
-        let row: Option<Row> = match db {
-            Db::Sqlite(db) => {
-                sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                    "SELECT {SQLITE_COLUMNS} FROM {table} WHERE id = ?1"
-                )))
-                .bind(id)
-                .fetch_optional(db.reader())
-                .await?
-            }
-            Db::Postgres(db) => {
-                sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                    "SELECT {PG_COLUMNS} FROM {table} WHERE id = $1"
-                )))
-                .bind(id)
-                .fetch_optional(db.pool())
-                .await?
-            }
-        };
+        let row: Option<Row> = dispatch!(Db, db, |db, D| sqlx::query_as(sqlx::AssertSqlSafe(
+            format!("SELECT {} FROM {table} WHERE id = $1", sql!(D; {columns!}))
+        ))
+        .bind(id)
+        .fetch_optional(db.reader())
+        .await?);
         if let Some(row) = row {
             return Ok(Some(row.into_object(table)));
         }

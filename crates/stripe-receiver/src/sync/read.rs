@@ -10,7 +10,7 @@ use super::models::{
     InvoiceItem, PaymentIntent, PaymentMethod, Payout, Plan, Price, Product, PromotionCode, Refund,
     SetupIntent, Subscription, SubscriptionSchedule, TaxId, TaxRate, Transfer,
 };
-use crate::tx::TxConn;
+use crate::db::{dispatch, sql};
 use crate::Tx;
 
 /// A typed synced object: which table holds it.
@@ -97,7 +97,7 @@ pub struct Objects<'t, 'c> {
     scope: Scope,
 }
 
-/// A row as both backends return it (PostgreSQL casts `data` to text).
+/// A row as both backends return it (`data` read as text).
 #[derive(sqlx::FromRow)]
 struct Row {
     data: String,
@@ -187,32 +187,19 @@ impl Objects<'_, '_> {
             Scope::Account(account) => (" AND account = ", Some(account.as_str())),
         };
         let table = kind.table;
-        let row: Option<Row> = match self.tx.conn_mut() {
-            TxConn::Sqlite(conn) => {
-                let sql = format!(
-                    "SELECT data, account, deleted, deleted_at, event_id, event_created, synced_at \
-                     FROM {table} WHERE id = ?1{scope_sql}{}",
-                    if scoped_account.is_some() { "?2" } else { "" }
-                );
-                let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id);
-                if let Some(account) = scoped_account {
-                    query = query.bind(account);
-                }
-                query.fetch_optional(&mut **conn).await?
+        let row: Option<Row> = dispatch!(TxConn, self.tx.conn_mut(), |conn, D| {
+            let sql = format!(
+                "SELECT {data}, account, deleted, deleted_at, event_id, event_created, synced_at \
+                 FROM {table} WHERE id = $1{scope_sql}{}",
+                if scoped_account.is_some() { "$2" } else { "" },
+                data = sql!(D; {text data}),
+            );
+            let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id);
+            if let Some(account) = scoped_account {
+                query = query.bind(account);
             }
-            TxConn::Postgres(conn) => {
-                let sql = format!(
-                    "SELECT data::text AS data, account, deleted, deleted_at, event_id, \
-                     event_created, synced_at FROM {table} WHERE id = $1{scope_sql}{}",
-                    if scoped_account.is_some() { "$2" } else { "" }
-                );
-                let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id);
-                if let Some(account) = scoped_account {
-                    query = query.bind(account);
-                }
-                query.fetch_optional(&mut **conn).await?
-            }
-        };
+            query.fetch_optional(&mut **conn).await?
+        });
         Ok(row.map(|row| {
             let data =
                 serde_json::from_str(&row.data).unwrap_or(serde_json::Value::String(row.data));

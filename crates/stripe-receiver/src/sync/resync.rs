@@ -5,10 +5,9 @@
 
 use super::kinds::KINDS;
 use super::{plan, upsert};
-use crate::db::Db;
+use crate::db::{dispatch, sql, Db};
 use crate::effects::Effects;
 use crate::event::{EventData, EventRequest};
-use crate::tx::TxConn;
 use crate::{Event, Tx};
 
 /// One object a re-sync considered.
@@ -66,25 +65,13 @@ pub async fn resync(
     event_id: &str,
     object_id: Option<&str>,
 ) -> Result<Vec<Resynced>, ResyncError> {
-    let row: Option<StoredRow> =
-        match tx.conn_mut() {
-            TxConn::Sqlite(conn) => sqlx::query_as(
-                "SELECT type, api_version, livemode, account, created, data FROM stripe_events \
-                 WHERE id = ?1",
-            )
-            .bind(event_id)
-            .fetch_optional(&mut **conn)
-            .await?,
-            TxConn::Postgres(conn) => {
-                sqlx::query_as(
-                    "SELECT type, api_version, livemode, account, created, data::text AS data \
-                 FROM stripe_events WHERE id = $1",
-                )
-                .bind(event_id)
-                .fetch_optional(&mut **conn)
-                .await?
-            }
-        };
+    let row: Option<StoredRow> = dispatch!(TxConn, tx.conn_mut(), |conn, D| sqlx::query_as(
+        sql!(D; "SELECT type, api_version, livemode, account, created, " {text data}
+            " FROM stripe_events WHERE id = $1")
+    )
+    .bind(event_id)
+    .fetch_optional(&mut **conn)
+    .await?);
     let row = row.ok_or_else(|| ResyncError::NoEvent(event_id.to_owned()))?;
     let data: EventData = serde_json::from_str(&row.data)
         .map_err(|e| ResyncError::BadData(event_id.to_owned(), e))?;
@@ -135,28 +122,8 @@ pub async fn resync_stored(
     object_id: Option<&str>,
 ) -> Result<Vec<Resynced>, ResyncError> {
     let mut effects = Effects::detached();
-    match db {
-        Db::Sqlite(db) => {
-            let mut txn = db.writer().begin().await?;
-            let done = resync(
-                &mut Tx::new((&mut *txn).into(), &mut effects),
-                event_id,
-                object_id,
-            )
-            .await?;
-            txn.commit().await?;
-            Ok(done)
-        }
-        Db::Postgres(db) => {
-            let mut txn = db.pool().begin().await?;
-            let done = resync(
-                &mut Tx::new((&mut *txn).into(), &mut effects),
-                event_id,
-                object_id,
-            )
-            .await?;
-            txn.commit().await?;
-            Ok(done)
-        }
-    }
+    let mut txn = db.begin().await?;
+    let done = resync(&mut Tx::new(txn.conn(), &mut effects), event_id, object_id).await?;
+    txn.commit().await?;
+    Ok(done)
 }

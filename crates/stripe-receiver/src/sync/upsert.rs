@@ -1,5 +1,6 @@
 //! The guarded writes of a [`Snapshot`], one statement each, generated from its
-//! [`ObjectKind`](super::kind::ObjectKind) for either backend.
+//! [`ObjectKind`](super::kind::ObjectKind), the same for both backends but for the dialect's
+//! `jsonb` casts.
 //!
 //! The ordering guard is part of the statement (`INSERT ... ON CONFLICT (id) DO UPDATE ...
 //! WHERE guard`), so it holds under concurrency too: on PostgreSQL a concurrent writer of the
@@ -20,9 +21,7 @@ use chrono::Utc;
 
 use super::plan::Write;
 use super::snapshot::{ColumnValue, Snapshot};
-use crate::db::Backend;
-use crate::store::format_time;
-use crate::tx::TxConn;
+use crate::db::{dispatch, sql, Backend, Dialect};
 use crate::Tx;
 
 /// Writes one snapshot. Returns whether a row changed.
@@ -34,15 +33,14 @@ pub(crate) async fn write(
     s: &Snapshot,
     write: Write,
 ) -> Result<bool, sqlx::Error> {
-    let backend = tx.backend();
     match write {
-        Write::Upsert => execute(tx, s, statement(s, backend, false), false, None).await,
+        Write::Upsert => execute(tx, s, false, None).await,
         Write::Tombstone { deleted_at, stub } => {
             let mut changed = false;
             if !stub {
-                changed |= execute(tx, s, statement(s, backend, false), false, None).await?;
+                changed |= execute(tx, s, false, None).await?;
             }
-            changed |= execute(tx, s, statement(s, backend, true), true, Some(deleted_at)).await?;
+            changed |= execute(tx, s, true, Some(deleted_at)).await?;
             Ok(changed)
         }
     }
@@ -63,50 +61,41 @@ fn columns(s: &Snapshot) -> Vec<&'static str> {
     columns
 }
 
-fn values_clause(s: &Snapshot, backend: Backend) -> String {
+fn values_clause<D: Dialect>(s: &Snapshot) -> String {
     columns(s)
         .iter()
         .enumerate()
         .map(|(i, column)| {
-            let n = i + 1;
-            match backend {
-                Backend::Sqlite => format!("?{n}"),
-                _ if matches!(*column, "metadata" | "data") => format!("${n}::jsonb"),
-                _ => format!("${n}"),
-            }
+            let cast = match *column {
+                "metadata" | "data" => sql!(D; {json}),
+                _ => "",
+            };
+            format!("${}{cast}", i + 1)
         })
         .collect::<Vec<_>>()
         .join(", ")
 }
 
-fn false_literal(backend: Backend) -> &'static str {
-    if backend == Backend::Sqlite {
-        "0"
-    } else {
-        "FALSE"
-    }
-}
-
-/// The upsert (`tombstone = false`) or tombstone statement of the snapshot's kind on `backend`.
+/// The upsert (`tombstone = false`) or tombstone statement of the snapshot's kind for `D`.
 /// It depends on nothing else, so it is rendered once per (table, backend, statement) and kept
 /// for the life of the process (at most 4 per declared kind) instead of on every webhook.
-fn statement(s: &Snapshot, backend: Backend, tombstone: bool) -> &'static str {
+fn statement<D: Dialect>(s: &Snapshot, tombstone: bool) -> &'static str {
     type Key = (&'static str, Backend, bool);
     static RENDERED: LazyLock<Mutex<HashMap<Key, &'static str>>> = LazyLock::new(Mutex::default);
     let mut rendered = RENDERED.lock().unwrap_or_else(PoisonError::into_inner);
     rendered
-        .entry((s.kind.table, backend, tombstone))
+        .entry((s.kind.table, D::BACKEND, tombstone))
         .or_insert_with(|| {
             let sql = if tombstone {
-                tombstone_sql(s, backend)
+                tombstone_sql::<D>(s)
             } else {
-                upsert_sql(s, backend)
+                upsert_sql::<D>(s)
             };
             Box::leak(sql.into_boxed_str())
         })
 }
 
-fn upsert_sql(s: &Snapshot, backend: Backend) -> String {
+fn upsert_sql<D: Dialect>(s: &Snapshot) -> String {
     let table = s.kind.table;
     let all = columns(s);
     let set: Vec<String> = all
@@ -117,81 +106,64 @@ fn upsert_sql(s: &Snapshot, backend: Backend) -> String {
     format!(
         "INSERT INTO {table} ({columns}) VALUES ({values}) \
          ON CONFLICT (id) DO UPDATE SET {set} \
-         WHERE {table}.deleted = {no} \
+         WHERE {table}.deleted = FALSE \
          AND (excluded.event_created, excluded.event_id) >= ({table}.event_created, {table}.event_id)",
         columns = all.join(", "),
-        values = values_clause(s, backend),
+        values = values_clause::<D>(s),
         set = set.join(", "),
-        no = false_literal(backend),
     )
 }
 
-fn tombstone_sql(s: &Snapshot, backend: Backend) -> String {
+fn tombstone_sql<D: Dialect>(s: &Snapshot) -> String {
     let table = s.kind.table;
     let newer = format!(
         "(excluded.event_created, excluded.event_id) > ({table}.event_created, {table}.event_id)"
     );
-    let yes = if backend == Backend::Sqlite {
-        "1"
-    } else {
-        "TRUE"
-    };
     format!(
         "INSERT INTO {table} ({columns}) VALUES ({values}) \
-         ON CONFLICT (id) DO UPDATE SET deleted = {yes}, deleted_at = excluded.deleted_at, \
+         ON CONFLICT (id) DO UPDATE SET deleted = TRUE, deleted_at = excluded.deleted_at, \
          event_created = CASE WHEN {newer} THEN excluded.event_created ELSE {table}.event_created END, \
          event_id = CASE WHEN {newer} THEN excluded.event_id ELSE {table}.event_id END, \
          synced_at = excluded.synced_at \
-         WHERE {table}.deleted = {no}",
+         WHERE {table}.deleted = FALSE",
         columns = columns(s).join(", "),
-        values = values_clause(s, backend),
-        no = false_literal(backend),
+        values = values_clause::<D>(s),
     )
 }
 
-/// Binds the snapshot in [`columns`] order and runs `sql`.
+/// Binds the snapshot in [`columns`] order and runs its upsert or tombstone statement.
 async fn execute(
     tx: &mut Tx<'_>,
     s: &Snapshot,
-    sql: &str,
     deleted: bool,
     deleted_at: Option<i64>,
 ) -> Result<bool, sqlx::Error> {
-    macro_rules! bind_all {
-        ($query:expr, $synced_at:expr) => {{
-            let mut q = $query
-                .bind(&s.id)
-                .bind(&s.object)
-                .bind(&s.account)
-                .bind(s.livemode)
-                .bind(s.created)
-                .bind(&s.metadata);
-            for value in &s.values {
-                q = match value {
-                    ColumnValue::Text(v) => q.bind(v.clone()),
-                    ColumnValue::Integer(v) => q.bind(*v),
-                    ColumnValue::Float(v) => q.bind(*v),
-                    ColumnValue::Boolean(v) => q.bind(*v),
-                };
-            }
-            q.bind(&s.data)
-                .bind(deleted)
-                .bind(deleted_at)
-                .bind(s.event_created)
-                .bind(&s.event_id)
-                .bind($synced_at)
-        }};
-    }
     let now = Utc::now();
-    let affected = match tx.conn_mut() {
-        TxConn::Sqlite(conn) => bind_all!(sqlx::query(sqlx::AssertSqlSafe(sql)), format_time(now))
+    let affected = dispatch!(TxConn, tx.conn_mut(), |conn, D| {
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(statement::<D>(s, deleted)))
+            .bind(&s.id)
+            .bind(&s.object)
+            .bind(&s.account)
+            .bind(s.livemode)
+            .bind(s.created)
+            .bind(&s.metadata);
+        for value in &s.values {
+            q = match value {
+                ColumnValue::Text(v) => q.bind(v.clone()),
+                ColumnValue::Integer(v) => q.bind(*v),
+                ColumnValue::Float(v) => q.bind(*v),
+                ColumnValue::Boolean(v) => q.bind(*v),
+            };
+        }
+        q.bind(&s.data)
+            .bind(deleted)
+            .bind(deleted_at)
+            .bind(s.event_created)
+            .bind(&s.event_id)
+            .bind(D::time(now))
             .execute(&mut **conn)
             .await?
-            .rows_affected(),
-        TxConn::Postgres(conn) => bind_all!(sqlx::query(sqlx::AssertSqlSafe(sql)), now)
-            .execute(&mut **conn)
-            .await?
-            .rows_affected(),
-    };
+            .rows_affected()
+    });
     Ok(affected > 0)
 }
