@@ -2,7 +2,8 @@
 //! endpoint changes made by another process — here a second `Db` opened on the same database,
 //! as the CLI's `endpoints disable|enable|roll-secret` does — at once on SQLite, and once the
 //! change's notification arrives on PostgreSQL (waited for, at most 5 s). Changes made through
-//! the runtime's own handle are seen by the very next request on both.
+//! the runtime's own endpoint store (`Runtime::endpoints`, the cache in front of the store) are
+//! seen by the very next request on both.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -77,19 +78,14 @@ async fn other_process(s: &TestServer) -> Db {
         .expect("second handle")
 }
 
-/// The endpoint's secrets rolled as `endpoints roll-secret` does, except that the old ones
-/// expire at once: only `new` is accepted afterwards.
-async fn roll_to(db: &Db, s: &TestServer, new: &Secret) {
+/// The endpoint's secrets as `endpoints roll-secret` leaves them, except that the old ones
+/// (`current`) expire at once: only `new` is accepted afterwards.
+fn rolled(current: Vec<EndpointSecret>, new: &Secret) -> Vec<EndpointSecret> {
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
         .as_secs();
-    let current = endpoints::get(db, s.endpoint.uuid)
-        .await
-        .unwrap()
-        .expect("the endpoint");
     let mut secrets: Vec<EndpointSecret> = current
-        .secrets
         .into_iter()
         .map(|mut old| {
             old.expires_at = Some(i64::try_from(now).unwrap() - 1);
@@ -100,6 +96,16 @@ async fn roll_to(db: &Db, s: &TestServer, new: &Secret) {
         secret: new.clone(),
         expires_at: None,
     });
+    secrets
+}
+
+/// Rolls the endpoint's secrets to `new` through another process's handle, `db`.
+async fn roll_to(db: &Db, s: &TestServer, new: &Secret) {
+    let current = endpoints::get(db, s.endpoint.uuid)
+        .await
+        .unwrap()
+        .expect("the endpoint");
+    let secrets = rolled(current.secrets, new);
     assert!(endpoints::set_secrets(db, s.endpoint.uuid, &secrets)
         .await
         .unwrap());
@@ -131,19 +137,22 @@ async fn changes_by_another_process_reach_the_server(backend: TestBackend) {
     other.close().await;
 }
 
-async fn changes_through_the_runtimes_own_handle_are_seen_at_once(backend: TestBackend) {
+async fn changes_through_the_runtimes_own_store_are_seen_at_once(backend: TestBackend) {
     let s = TestServer::start(backend).await;
+    let own = s.runtime.endpoints();
     expect_status(&s, backend, true, &s.secret, 200).await;
-    assert!(endpoints::set_enabled(s.db(), s.endpoint.uuid, false)
-        .await
-        .unwrap());
+    assert!(own.set_enabled(s.endpoint.uuid, false).await.unwrap());
     expect_status(&s, backend, true, &s.secret, 404).await;
-    assert!(endpoints::set_enabled(s.db(), s.endpoint.uuid, true)
-        .await
-        .unwrap());
+    assert!(own.set_enabled(s.endpoint.uuid, true).await.unwrap());
     expect_status(&s, backend, true, &s.secret, 200).await;
     let new = Secret::generate();
-    roll_to(&s.runtime.db().clone(), &s, &new).await;
+    let current = own
+        .get(s.endpoint.uuid)
+        .await
+        .unwrap()
+        .expect("the endpoint");
+    let secrets = rolled(current.secrets.clone(), &new);
+    assert!(own.set_secrets(s.endpoint.uuid, &secrets).await.unwrap());
     expect_status(&s, backend, true, &new, 200).await;
     expect_status(&s, backend, true, &s.secret, 400).await;
 }
@@ -164,7 +173,7 @@ async fn unknown_endpoints_answer_404_every_time(backend: TestBackend) {
 
 both_backends!(
     changes_by_another_process_reach_the_server,
-    changes_through_the_runtimes_own_handle_are_seen_at_once,
+    changes_through_the_runtimes_own_store_are_seen_at_once,
     unknown_endpoints_answer_404_every_time,
 );
 

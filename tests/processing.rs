@@ -719,7 +719,9 @@ async fn unknown_endpoint_404_get_405_disabled_404_trailing_slash_ok(backend: Te
         .await;
     assert_eq!(status, 200, "trailing slash accepted");
 
-    stripe_receiver::store::endpoints::set_enabled(s.db(), s.endpoint.uuid, false)
+    s.runtime
+        .endpoints()
+        .set_enabled(s.endpoint.uuid, false)
         .await
         .unwrap();
     let (status, text) = s.post_raw(s.url(), body, Some(&header)).await;

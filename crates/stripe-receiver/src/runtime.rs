@@ -132,7 +132,8 @@ impl RuntimeBuilder {
             db.run_migrator(&mut migrator).await?;
         }
         let endpoint_cache =
-            crate::endpoint_cache::EndpointCache::start(&db, self.config.db_timeout()).await;
+            crate::endpoint_cache::CachedEndpoints::start(db.clone(), self.config.db_timeout())
+                .await;
         Ok(Runtime {
             inner: Arc::new_cyclic(|rt| Inner {
                 group_commit: self
@@ -172,7 +173,7 @@ pub(crate) struct Inner {
     pub db: Db,
     /// The endpoints of `POST /webhooks/{uuid}`, kept in step with the database
     /// ([`crate::endpoint_cache`]).
-    pub endpoint_cache: crate::endpoint_cache::EndpointCache,
+    pub endpoint_cache: crate::endpoint_cache::CachedEndpoints,
     /// The group-commit queue, when group commit is on for this backend.
     pub group_commit: Option<GroupCommitter>,
     pub registry: Registry,
@@ -211,6 +212,13 @@ impl Runtime {
     #[must_use]
     pub fn db(&self) -> &Db {
         &self.inner.db
+    }
+
+    /// The endpoints, through the cache the server looks them up in: a change made here is seen
+    /// by the very next delivery (one made elsewhere, once the database tells of it).
+    #[must_use]
+    pub fn endpoints(&self) -> &crate::store::endpoints::CachedEndpoints {
+        &self.inner.endpoint_cache
     }
 
     /// The compiled-in receivers.

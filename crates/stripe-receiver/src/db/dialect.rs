@@ -114,14 +114,30 @@ macro_rules! sql_for {
 
 /// One piece of [`sql!`] for one backend.
 macro_rules! sql_piece {
-    ($backend:ident $literal:literal) => { $literal };
-    (sqlite {json}) => { "" };
-    (postgres {json}) => { "::jsonb" };
-    (sqlite {text}) => { "" };
-    (postgres {text}) => { "::text" };
-    (sqlite {inet}) => { "" };
-    (postgres {inet}) => { "::inet" };
-    (sqlite {text $column:ident}) => { stringify!($column) };
+    ($backend:ident $literal:literal) => {
+        $literal
+    };
+    (sqlite {json}) => {
+        ""
+    };
+    (postgres {json}) => {
+        "::jsonb"
+    };
+    (sqlite {text}) => {
+        ""
+    };
+    (postgres {text}) => {
+        "::text"
+    };
+    (sqlite {inet}) => {
+        ""
+    };
+    (postgres {inet}) => {
+        "::inet"
+    };
+    (sqlite {text $column:ident}) => {
+        stringify!($column)
+    };
     (postgres {text $column:ident}) => {
         concat!(stringify!($column), "::text AS ", stringify!($column))
     };
@@ -129,15 +145,29 @@ macro_rules! sql_piece {
         concat!(stringify!($table), ".", stringify!($column))
     };
     (postgres {text $table:ident . $column:ident}) => {
-        concat!(stringify!($table), ".", stringify!($column), "::text AS ", stringify!($column))
+        concat!(
+            stringify!($table),
+            ".",
+            stringify!($column),
+            "::text AS ",
+            stringify!($column)
+        )
     };
-    (sqlite {host $column:ident}) => { stringify!($column) };
+    (sqlite {host $column:ident}) => {
+        stringify!($column)
+    };
     (postgres {host $column:ident}) => {
         concat!("host(", stringify!($column), ") AS ", stringify!($column))
     };
-    (sqlite {skip_locked}) => { "" };
-    (postgres {skip_locked}) => { " FOR UPDATE SKIP LOCKED" };
-    ($backend:ident {$list:ident!}) => { $list!($backend) };
+    (sqlite {skip_locked}) => {
+        ""
+    };
+    (postgres {skip_locked}) => {
+        " FOR UPDATE SKIP LOCKED"
+    };
+    ($backend:ident {$list:ident!}) => {
+        $list!($backend)
+    };
 }
 
 pub(crate) use {sql, sql_for, sql_piece};

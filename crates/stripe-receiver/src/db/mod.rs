@@ -19,7 +19,9 @@ mod postgres;
 mod sqlite;
 
 #[cfg(not(any(feature = "sqlite", feature = "postgres")))]
-compile_error!("stripe-receiver needs a database backend: enable the `sqlite` or `postgres` feature (or both)");
+compile_error!(
+    "stripe-receiver needs a database backend: enable the `sqlite` or `postgres` feature (or both)"
+);
 
 use std::fmt;
 use std::future::Future;
@@ -249,7 +251,8 @@ impl Db {
     /// [`DbError::Migrate`] when a migration fails or the database has migrations this build
     /// does not know.
     pub async fn migrate(&self) -> Result<(), DbError> {
-        dispatch!(Db, self, |db, _D| apply(&mut db.migrator(), db.writer()).await)
+        dispatch!(Db, self, |db, _D| apply(&mut db.migrator(), db.writer())
+            .await)
     }
 
     /// Applies an application's own migrations (after ours; see
@@ -332,9 +335,12 @@ impl TxConn<'_> {
     /// runs a string without arguments with the simple query protocol, which takes several
     /// statements, and SQLite runs them one after another.
     pub(crate) async fn execute_script(&mut self, sql: &'static str) -> Result<(), sqlx::Error> {
-        dispatch!(TxConn, self, |conn, _D| sqlx::Executor::execute(&mut **conn, sql)
-            .await
-            .map(drop))
+        dispatch!(TxConn, self, |conn, _D| sqlx::Executor::execute(
+            &mut **conn,
+            sql
+        )
+        .await
+        .map(drop))
     }
 }
 

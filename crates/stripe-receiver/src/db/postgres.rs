@@ -9,7 +9,7 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{PgConnection, PgPool, Postgres};
 use uuid::Uuid;
 
-use super::{Backend, DbError, Dialect, PoolSettings, Pools, TxConn, Txn};
+use super::{Backend, Db, DbError, Dialect, PoolSettings, Pools, TxConn, Txn};
 use crate::tx::{Tx, WrongBackend};
 
 /// A PostgreSQL database behind one pool of at most [`PoolSettings::max_connections`]
@@ -64,6 +64,17 @@ impl PgDb {
     #[must_use]
     pub fn pool(&self) -> &PgPool {
         &self.pool
+    }
+}
+
+impl Db {
+    /// The PostgreSQL handle, when the database is PostgreSQL.
+    pub(crate) fn postgres(&self) -> Option<&PgDb> {
+        match self {
+            Db::Postgres(db) => Some(db),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
     }
 }
 

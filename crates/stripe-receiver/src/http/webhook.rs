@@ -26,7 +26,7 @@ pub(super) async fn receive(
     let Ok(uuid) = Uuid::parse_str(&uuid) else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    let endpoint = match rt.inner.endpoint_cache.get(rt.db(), uuid).await {
+    let endpoint = match rt.endpoints().get(uuid).await {
         Ok(Some(e)) if e.enabled => e,
         Ok(_) => return StatusCode::NOT_FOUND.into_response(),
         Err(e) => {

@@ -179,13 +179,15 @@ pub struct JobFilter {
 /// The database error.
 pub async fn list(db: &Db, filter: &JobFilter) -> Result<Vec<JobRecord>, sqlx::Error> {
     let status = filter.status.map(JobStatus::as_str);
-    let rows: Vec<Row> = dispatch!(Db, db, |db, D| sqlx::query_as(sql!(D;
+    let rows: Vec<Row> = dispatch!(Db, db, |db, D| {
+        sqlx::query_as(sql!(D;
         "SELECT " {columns!} " FROM stripe_receiver_jobs WHERE ($1" {text} " IS NULL OR status = $1) \
          ORDER BY created_at DESC, id DESC LIMIT $2"))
     .bind(status)
     .bind(i64::from(filter.limit))
     .fetch_all(db.reader())
-    .await?);
+    .await?
+    });
     rows.into_iter().map(Row::into_record).collect()
 }
 

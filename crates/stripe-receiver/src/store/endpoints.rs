@@ -1,4 +1,5 @@
-//! `stripe_webhook_endpoints`.
+//! `stripe_webhook_endpoints`: the endpoint store. A runtime reads and changes endpoints
+//! through [`CachedEndpoints`] (`Runtime::endpoints`), the cache in front of these functions.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -7,6 +8,8 @@ use uuid::Uuid;
 use crate::db::{dispatch, sql, sql_for, Db};
 use crate::endpoint::{webhook_url, Endpoint, EndpointSecret, NewEndpoint, ValidationMode};
 use crate::signature::Secret;
+
+pub use crate::endpoint_cache::CachedEndpoints;
 
 /// How secrets are kept in the `secrets` JSON column.
 #[derive(Serialize, Deserialize)]
@@ -158,7 +161,6 @@ pub async fn set_enabled(db: &Db, uuid: Uuid, enabled: bool) -> Result<bool, End
     .execute(db.writer())
     .await?
     .rows_affected());
-    crate::endpoint_cache::changed(db, uuid);
     Ok(done > 0)
 }
 
@@ -181,8 +183,20 @@ pub async fn set_secrets(
     .execute(db.writer())
     .await?
     .rows_affected());
-    crate::endpoint_cache::changed(db, uuid);
     Ok(done > 0)
+}
+
+/// SQLite: the counter that the endpoint triggers bump on every change
+/// (`stripe_endpoint_generation`), `None` when its row is missing (deleted by hand).
+///
+/// # Errors
+/// The database error.
+pub(crate) async fn generation(db: &Db) -> Result<Option<i64>, sqlx::Error> {
+    dispatch!(Db, db, |db, _D| sqlx::query_scalar(
+        "SELECT generation FROM stripe_endpoint_generation WHERE id = 1"
+    )
+    .fetch_optional(db.reader())
+    .await)
 }
 
 impl Row {

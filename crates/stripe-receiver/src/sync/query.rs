@@ -71,12 +71,14 @@ pub async fn list(
     limit: u32,
 ) -> Result<Vec<ObjectRow>, sqlx::Error> {
     let table = kind.table;
-    let rows: Vec<Row> = dispatch!(Db, db, |db, D| sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT {columns} FROM {table} WHERE ($1{text} IS NULL OR account = $1) \
+    let rows: Vec<Row> = dispatch!(Db, db, |db, D| sqlx::query_as(sqlx::AssertSqlSafe(
+        format!(
+            "SELECT {columns} FROM {table} WHERE ($1{text} IS NULL OR account = $1) \
          ORDER BY event_created DESC, id DESC LIMIT $2",
-        columns = sql!(D; {columns!}),
-        text = sql!(D; {text}),
-    )))
+            columns = sql!(D; {columns!}),
+            text = sql!(D; {text}),
+        )
+    ))
     .bind(account)
     .bind(i64::from(limit))
     .fetch_all(db.reader())

@@ -1,6 +1,9 @@
 //! The endpoint cache: `POST /webhooks/{uuid}` finds its endpoint without reading
 //! `stripe_webhook_endpoints` on every delivery.
 //!
+//! [`CachedEndpoints`] is the endpoint store ([`crate::store::endpoints`]) with the cache in
+//! front: reads go through the cache, writes go to the store and then evict what they changed.
+//!
 //! Entries are the endpoint rows (enabled or not), keyed by uuid and shared as `Arc<Endpoint>`.
 //! A uuid with no row is never cached (every such request reads the database, as without a
 //! cache), so requests to made-up uuids cannot grow the cache: it holds at most one entry per
@@ -26,10 +29,10 @@
 //!   starts empty. A connection that dies without the socket saying so (a silent network
 //!   partition) is noticed only when the operating system gives up on it; until then changes
 //!   made elsewhere are not seen.
-//! - **This process**: the `store::endpoints` functions that change an endpoint evict it at
-//!   once from the caches of runtimes on the same database handle (the same [`Db`] or a clone
-//!   of it), so `endpoints::set_enabled(runtime.db(), ..)` is seen by the very next request on
-//!   PostgreSQL too. A separately opened [`Db`] counts as another process.
+//! - **Through the cache**: a change made with [`CachedEndpoints`] (`Runtime::endpoints`) evicts
+//!   the endpoint at once, so it is seen by the very next request on PostgreSQL too. A change
+//!   made with the store functions directly, even on the runtime's own [`Db`], counts as
+//!   another process's.
 //!
 //! A lookup that read the database while an invalidation happened does not store what it read
 //! (an epoch counter, bumped by every eviction, is compared before inserting), so an entry read
@@ -44,42 +47,31 @@
 //! of. The read happens before the webhook queues for the writer, so it does not lengthen the
 //! writer's critical path.
 
+#[cfg(feature = "postgres")]
+mod listener;
+
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
-use sqlx::postgres::{PgConnectOptions, PgListener, PgPool, PgPoolOptions};
-use sqlx::sqlite::SqliteConnectOptions;
-use tokio::task::JoinHandle;
-use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 
-use crate::db::Db;
-use crate::endpoint::Endpoint;
+use crate::db::{Backend, Db};
+use crate::endpoint::{Endpoint, EndpointSecret, NewEndpoint};
 use crate::store::endpoints::{self, EndpointStoreError};
 
-/// The PostgreSQL channel the endpoint triggers notify (payload: the endpoint's uuid, or `*`).
-pub(crate) const CHANNEL: &str = "stripe_receiver_endpoints";
-
-/// The listener's `application_name` (visible in `pg_stat_activity`).
-const LISTENER_APPLICATION_NAME: &str = "stripe-receiver endpoint listener";
-
-/// The first wait before the listener connects again after a failure; doubles up to
-/// [`MAX_BACKOFF`].
-const MIN_BACKOFF: Duration = Duration::from_millis(100);
-const MAX_BACKOFF: Duration = Duration::from_secs(5);
-
-/// A runtime's endpoint cache (see the module docs).
-pub(crate) struct EndpointCache {
+/// The endpoint store of a runtime, with the cache in front (see the module docs). Reach it with
+/// `Runtime::endpoints`.
+pub struct CachedEndpoints {
+    db: Db,
     shared: Arc<Shared>,
     /// PostgreSQL: the listener task.
-    listener: Option<Listener>,
+    #[cfg(feature = "postgres")]
+    listener: Option<listener::Listener>,
 }
 
-/// The state lookups, the listener and in-process evictions share.
+/// The state lookups, the listener and evictions share.
 struct Shared {
-    /// The database handle the runtime uses, for in-process evictions.
-    db: DbIdentity,
     state: Mutex<State>,
 }
 
@@ -100,105 +92,38 @@ struct State {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Ticket(u64);
 
-struct Listener {
-    stop: CancellationToken,
-    task: Mutex<Option<JoinHandle<()>>>,
-    pool: PgPool,
-}
-
-/// Which database handle: the connection options of its (writer) pool, which every clone of the
-/// handle shares and a separately opened handle does not.
-#[derive(Clone)]
-enum DbIdentity {
-    Sqlite(Arc<SqliteConnectOptions>),
-    Postgres(Arc<PgConnectOptions>),
-}
-
-impl DbIdentity {
-    fn of(db: &Db) -> Self {
-        match db {
-            Db::Sqlite(db) => Self::Sqlite(db.writer().connect_options()),
-            Db::Postgres(db) => Self::Postgres(db.pool().connect_options()),
-        }
-    }
-
-    fn same(&self, other: &Self) -> bool {
-        match (self, other) {
-            (Self::Sqlite(a), Self::Sqlite(b)) => Arc::ptr_eq(a, b),
-            (Self::Postgres(a), Self::Postgres(b)) => Arc::ptr_eq(a, b),
-            _ => false,
-        }
-    }
-}
-
-/// Every cache of this process, for [`changed`].
-static CACHES: Mutex<Vec<Weak<Shared>>> = Mutex::new(Vec::new());
-
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     // Nothing panics while holding these locks; a poisoned one is still consistent.
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// Evicts `uuid` from the caches of runtimes that use `db` (or a clone of it): called by the
-/// store functions that change an endpoint, after the change committed.
-pub(crate) fn changed(db: &Db, uuid: Uuid) {
-    let identity = DbIdentity::of(db);
-    lock(&CACHES).retain(|cache| match cache.upgrade() {
-        Some(shared) => {
-            if shared.db.same(&identity) {
-                shared.evict(uuid);
-            }
-            true
-        }
-        None => false,
-    });
-}
-
-impl EndpointCache {
-    /// A cache for a runtime on `db`. On PostgreSQL, starts the listener and waits (at most
-    /// `timeout` and a second) for its first subscription, so that the first deliveries already
-    /// use the cache; if that fails, the cache stays bypassed and the listener keeps trying.
-    pub(crate) async fn start(db: &Db, timeout: Duration) -> Self {
+impl CachedEndpoints {
+    /// The cached store of a runtime on `db`. On PostgreSQL, starts the listener and waits (at
+    /// most `timeout` and a second) for its first subscription, so that the first deliveries
+    /// already use the cache; if that fails, the cache stays bypassed and the listener keeps
+    /// trying.
+    pub(crate) async fn start(db: Db, timeout: Duration) -> Self {
         let shared = Arc::new(Shared {
-            db: DbIdentity::of(db),
             state: Mutex::new(State {
                 entries: HashMap::new(),
                 epoch: 0,
-                live: matches!(db, Db::Sqlite(_)),
+                live: db.backend() == Backend::Sqlite,
                 generation: None,
             }),
         });
-        lock(&CACHES).push(Arc::downgrade(&shared));
-        let listener = match db {
-            Db::Sqlite(_) => None,
-            Db::Postgres(db) => {
-                let options = (*db.pool().connect_options())
-                    .clone()
-                    .application_name(LISTENER_APPLICATION_NAME);
-                let pool = PgPoolOptions::new()
-                    .max_connections(1)
-                    .min_connections(0)
-                    .max_lifetime(None)
-                    .idle_timeout(None)
-                    .acquire_timeout(timeout)
-                    .connect_lazy_with(options);
-                let stop = CancellationToken::new();
-                let (ready, first_attempt) = tokio::sync::oneshot::channel();
-                let task = tokio::spawn(listen(
-                    Arc::clone(&shared),
-                    pool.clone(),
-                    stop.clone(),
-                    ready,
-                ));
-                let _ = tokio::time::timeout(timeout + Duration::from_secs(1), first_attempt).await;
-                Some(Listener {
-                    stop,
-                    task: Mutex::new(Some(task)),
-                    pool,
-                })
-            }
+        #[cfg(feature = "postgres")]
+        let listener = match db.postgres() {
+            Some(pg) => Some(listener::Listener::start(pg, Arc::clone(&shared), timeout).await),
+            None => None,
         };
-        Self { shared, listener }
+        #[cfg(not(feature = "postgres"))]
+        let _ = timeout;
+        Self {
+            db,
+            shared,
+            #[cfg(feature = "postgres")]
+            listener,
+        }
     }
 
     /// The endpoint with this uuid, enabled or not: from the cache when it may be served, else
@@ -206,58 +131,86 @@ impl EndpointCache {
     ///
     /// # Errors
     /// The database error, or [`EndpointStoreError::Corrupt`].
-    pub(crate) async fn get(
-        &self,
-        db: &Db,
-        uuid: Uuid,
-    ) -> Result<Option<Arc<Endpoint>>, EndpointStoreError> {
-        let generation = match db {
-            Db::Sqlite(sqlite) => {
-                let read: Option<i64> = sqlx::query_scalar(
-                    "SELECT generation FROM stripe_endpoint_generation WHERE id = 1",
-                )
-                .fetch_optional(sqlite.reader())
-                .await?;
-                match read {
-                    Some(generation) => Some(generation),
-                    // The row was deleted by hand: nothing would tell of changes, so no cache.
-                    None => return Ok(endpoints::get(db, uuid).await?.map(Arc::new)),
-                }
-            }
-            Db::Postgres(_) => None,
+    pub async fn get(&self, uuid: Uuid) -> Result<Option<Arc<Endpoint>>, EndpointStoreError> {
+        let generation = match self.db.backend() {
+            Backend::Sqlite => match endpoints::generation(&self.db).await? {
+                Some(generation) => Some(generation),
+                // The row was deleted by hand: nothing would tell of changes, so no cache.
+                None => return Ok(endpoints::get(&self.db, uuid).await?.map(Arc::new)),
+            },
+            _ => None,
         };
         let ticket = match self.shared.lookup(uuid, generation) {
             Ok(hit) => return Ok(Some(hit)),
             Err(ticket) => ticket,
         };
-        let fresh = endpoints::get(db, uuid).await?.map(Arc::new);
+        let fresh = endpoints::get(&self.db, uuid).await?.map(Arc::new);
         if let (Some(endpoint), Some(ticket)) = (&fresh, ticket) {
             self.shared.insert(ticket, Arc::clone(endpoint));
         }
         Ok(fresh)
     }
 
+    /// Every endpoint, oldest first, from the database ([`endpoints::list`]).
+    ///
+    /// # Errors
+    /// The database error, or [`EndpointStoreError::Corrupt`].
+    pub async fn list(&self) -> Result<Vec<Endpoint>, EndpointStoreError> {
+        endpoints::list(&self.db).await
+    }
+
+    /// Inserts a new endpoint ([`endpoints::create`]). Nothing to evict: unknown uuids are never
+    /// cached.
+    ///
+    /// # Errors
+    /// The database error (e.g. a duplicate `stripe_id`).
+    pub async fn create(&self, new: NewEndpoint) -> Result<Endpoint, EndpointStoreError> {
+        endpoints::create(&self.db, new).await
+    }
+
+    /// Enables or disables an endpoint ([`endpoints::set_enabled`]) and evicts it: the next
+    /// request reads the change. Returns `false` when no endpoint has this UUID.
+    ///
+    /// # Errors
+    /// The database error.
+    pub async fn set_enabled(&self, uuid: Uuid, enabled: bool) -> Result<bool, EndpointStoreError> {
+        let done = endpoints::set_enabled(&self.db, uuid, enabled).await;
+        // Evicted whatever the outcome: an error may come after the change committed.
+        self.shared.evict(uuid);
+        done
+    }
+
+    /// Replaces an endpoint's secrets ([`endpoints::set_secrets`]) and evicts it: the next
+    /// request reads the change. Returns `false` when no endpoint has this UUID.
+    ///
+    /// # Errors
+    /// The database error.
+    pub async fn set_secrets(
+        &self,
+        uuid: Uuid,
+        secrets: &[EndpointSecret],
+    ) -> Result<bool, EndpointStoreError> {
+        let done = endpoints::set_secrets(&self.db, uuid, secrets).await;
+        self.shared.evict(uuid);
+        done
+    }
+
     /// Stops the listener (PostgreSQL) and closes its connection; from then on the cache is
     /// bypassed. `Runtime::serve` calls it once the server has stopped; dropping the runtime
     /// stops the listener too.
     pub(crate) async fn stop(&self) {
-        let Some(listener) = &self.listener else {
-            return;
-        };
-        listener.stop.cancel();
-        let task = lock(&listener.task).take();
-        if let Some(task) = task {
-            let _ = task.await;
+        #[cfg(feature = "postgres")]
+        if let Some(listener) = &self.listener {
+            listener.stop().await;
         }
-        let _ = tokio::time::timeout(Duration::from_secs(1), listener.pool.close()).await;
     }
 }
 
-impl Drop for EndpointCache {
-    fn drop(&mut self) {
-        if let Some(listener) = &self.listener {
-            listener.stop.cancel();
-        }
+impl std::fmt::Debug for CachedEndpoints {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CachedEndpoints")
+            .field("backend", &self.db.backend())
+            .finish_non_exhaustive()
     }
 }
 
@@ -300,6 +253,7 @@ impl Shared {
 
     /// A notification's payload: a uuid to evict; anything else (`*` from a truncate) empties
     /// the cache.
+    #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
     fn notified(&self, payload: &str) {
         match Uuid::parse_str(payload) {
             Ok(uuid) => self.evict(uuid),
@@ -308,6 +262,7 @@ impl Shared {
     }
 
     /// Empties the cache and serves entries (`true`) or bypasses it (`false`) from now on.
+    #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
     fn set_live(&self, live: bool) {
         let mut state = lock(&self.state);
         state.clear();
@@ -327,85 +282,6 @@ impl State {
     }
 }
 
-/// The listener task: subscribes, evicts what is notified, and on any error or lost connection
-/// empties and bypasses the cache until it is subscribed again. `ready` fires after the first
-/// attempt, whatever its outcome.
-async fn listen(
-    shared: Arc<Shared>,
-    pool: PgPool,
-    stop: CancellationToken,
-    ready: tokio::sync::oneshot::Sender<()>,
-) {
-    let mut ready = Some(ready);
-    let mut backoff = MIN_BACKOFF;
-    let mut down_logged = false;
-    loop {
-        let subscribed = tokio::select! {
-            () = stop.cancelled() => break,
-            subscribed = subscribe(&pool) => subscribed,
-        };
-        let mut listener = match subscribed {
-            Ok(listener) => listener,
-            Err(e) => {
-                if let Some(ready) = ready.take() {
-                    let _ = ready.send(());
-                }
-                if down_logged {
-                    tracing::debug!(error = %e, "endpoint listener: still cannot subscribe");
-                } else {
-                    tracing::warn!(error = %e, "endpoint listener cannot subscribe; the endpoint cache is bypassed until it does (each delivery reads its endpoint)");
-                    down_logged = true;
-                }
-                tokio::select! {
-                    () = stop.cancelled() => break,
-                    () = tokio::time::sleep(backoff) => {}
-                }
-                backoff = (backoff * 2).min(MAX_BACKOFF);
-                continue;
-            }
-        };
-        // Subscribed: every change committed from now on will be notified. What was cached
-        // before may have missed notifications, so start empty.
-        shared.set_live(true);
-        if let Some(ready) = ready.take() {
-            let _ = ready.send(());
-        }
-        if down_logged {
-            tracing::info!("endpoint listener subscribed again; the endpoint cache is in use");
-        }
-        backoff = MIN_BACKOFF;
-        let lost = loop {
-            let next = tokio::select! {
-                () = stop.cancelled() => {
-                    shared.set_live(false);
-                    return;
-                }
-                next = listener.try_recv() => next,
-            };
-            match next {
-                Ok(Some(notification)) => shared.notified(notification.payload()),
-                Ok(None) => break "the connection was lost".to_owned(),
-                Err(e) => break e.to_string(),
-            }
-        };
-        shared.set_live(false);
-        tracing::warn!(error = %lost, "endpoint listener lost its subscription; the endpoint cache is emptied and bypassed until it is back");
-        down_logged = true;
-        drop(listener);
-    }
-    shared.set_live(false);
-}
-
-async fn subscribe(pool: &PgPool) -> Result<PgListener, sqlx::Error> {
-    let mut listener = PgListener::connect_with(pool).await?;
-    // A lost connection is reported (Ok(None)) rather than silently re-established, so that the
-    // cache is emptied; this task subscribes again itself.
-    listener.eager_reconnect(false);
-    listener.ignore_pool_close_event(true);
-    listener.listen(CHANNEL).await?;
-    Ok(listener)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -414,7 +290,6 @@ mod tests {
 
     fn shared(live: bool) -> Shared {
         Shared {
-            db: DbIdentity::Sqlite(Arc::new(SqliteConnectOptions::new())),
             state: Mutex::new(State {
                 entries: HashMap::new(),
                 epoch: 0,
@@ -512,28 +387,26 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn in_process_changes_evict_only_from_caches_on_the_same_handle() {
+    async fn its_own_writes_evict_at_once_the_stores_alone_at_the_next_generation() {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}", dir.path().join("t.db").display());
-        let settings = crate::db::PoolSettings::default();
-        let db = Db::connect(&url, &settings).await.unwrap();
-        let other = Db::connect(&url, &settings).await.unwrap();
-        let cache = EndpointCache::start(&db, Duration::from_secs(1)).await;
-        let id = Uuid::new_v4();
-        let fill = |cache: &EndpointCache| {
-            let ticket = cache.shared.lookup(id, None).unwrap_err().unwrap();
-            cache.shared.insert(ticket, endpoint(id));
-        };
-        fill(&cache);
-        changed(&other, id);
-        assert_eq!(cache.shared.len(), 1, "another handle is another process");
-        changed(&db.clone(), id);
-        assert_eq!(
-            cache.shared.len(),
-            0,
-            "a clone of the runtime's handle evicts"
-        );
+        let db = Db::connect(&url, &crate::db::PoolSettings::default())
+            .await
+            .unwrap();
+        db.migrate().await.unwrap();
+        let new = NewEndpoint::local("http://x.test", Secret::new("whsec_a").unwrap());
+        let id = endpoints::create(&db, new).await.unwrap().uuid;
+        let cache = CachedEndpoints::start(db.clone(), Duration::from_secs(1)).await;
+        assert!(cache.get(id).await.unwrap().unwrap().enabled);
+        assert_eq!(cache.shared.len(), 1);
+        assert!(cache.set_enabled(id, false).await.unwrap());
+        assert_eq!(cache.shared.len(), 0, "its own write evicts at once");
+        assert!(!cache.get(id).await.unwrap().unwrap().enabled);
+        // The store alone (another process, or the same handle without the cache): seen through
+        // the generation counter by the next lookup.
+        assert!(endpoints::set_enabled(&db, id, true).await.unwrap());
+        assert_eq!(cache.shared.len(), 1, "no eviction from outside the cache");
+        assert!(cache.get(id).await.unwrap().unwrap().enabled);
         db.close().await;
-        other.close().await;
     }
 }
