@@ -289,6 +289,7 @@ macro_rules! transaction_args {
 
         /// The native SQLite connection of the webhook's transaction. A fn taking it needs
         /// SQLite: a process on another backend refuses to start.
+        #[cfg(feature = "sqlite")]
         impl<'a> $crate::registration::Arg<'a, $context> for &'a mut sqlx::SqliteConnection {
             fn extract(
                 parts: &mut $crate::registration::Input<'a, <$context as $crate::registration::Context>::Kind>,
@@ -303,6 +304,7 @@ macro_rules! transaction_args {
 
         /// The native PostgreSQL connection of the webhook's transaction (`sqlx::query!` works
         /// on it). A fn taking it needs PostgreSQL: a process on another backend refuses to start.
+        #[cfg(feature = "postgres")]
         impl<'a> $crate::registration::Arg<'a, $context> for &'a mut sqlx::PgConnection {
             fn extract(
                 parts: &mut $crate::registration::Input<'a, <$context as $crate::registration::Context>::Kind>,

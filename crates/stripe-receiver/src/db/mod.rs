@@ -114,7 +114,7 @@ impl Default for PoolSettings {
 }
 
 /// A connected database. Match on it to reach the backend's pools for an application's own
-/// queries outside a webhook (`Db::Sqlite(db) => ... db.writer()`).
+/// queries outside a webhook (`Db::Sqlite(db) => ... db.write_pool()`).
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum Db {
@@ -160,10 +160,10 @@ pub(crate) trait Pools: Sized {
     fn migrator(&self) -> Migrator;
 
     /// The pool for reads outside a transaction.
-    fn reader(&self) -> &sqlx::Pool<Self::Database>;
+    fn read_pool(&self) -> &sqlx::Pool<Self::Database>;
 
     /// The pool for writes and transactions.
-    fn writer(&self) -> &sqlx::Pool<Self::Database>;
+    fn write_pool(&self) -> &sqlx::Pool<Self::Database>;
 
     /// Closes every pool, waiting for connections in use to be returned.
     fn close(&self) -> impl Future<Output = ()> + Send;
@@ -174,7 +174,7 @@ pub(crate) trait Pools: Sized {
 /// database (which implements [`Dialect`]): the body is written once and compiled per backend.
 ///
 /// ```ignore
-/// dispatch!(Db, db, |db, D| sqlx::query(sql!(D; "... $1")).bind(D::time(now)).execute(db.writer()).await)
+/// dispatch!(Db, db, |db, D| sqlx::query(sql!(D; "... $1")).bind(D::time(now)).execute(db.write_pool()).await)
 /// ```
 macro_rules! dispatch {
     ($enum:ident, $value:expr, |$inner:pat_param, $D:ident| $body:expr) => {
@@ -251,7 +251,7 @@ impl Db {
     /// [`DbError::Migrate`] when a migration fails or the database has migrations this build
     /// does not know.
     pub async fn migrate(&self) -> Result<(), DbError> {
-        dispatch!(Db, self, |db, _D| apply(&mut db.migrator(), db.writer())
+        dispatch!(Db, self, |db, _D| apply(&mut db.migrator(), db.write_pool())
             .await)
     }
 
@@ -264,7 +264,7 @@ impl Db {
         &self,
         migrator: &mut sqlx::migrate::Migrator,
     ) -> Result<(), DbError> {
-        dispatch!(Db, self, |db, _D| apply(migrator, db.writer()).await)
+        dispatch!(Db, self, |db, _D| apply(migrator, db.write_pool()).await)
     }
 
     /// The backend in use.
@@ -279,7 +279,7 @@ impl Db {
     /// The sqlx error when it does not.
     pub async fn ping(&self) -> Result<(), sqlx::Error> {
         dispatch!(Db, self, |db, _D| sqlx::query("SELECT 1")
-            .execute(db.reader())
+            .execute(db.read_pool())
             .await
             .map(drop))
     }
@@ -291,7 +291,7 @@ impl Db {
 
     /// Begins a transaction on the writer.
     pub(crate) async fn begin(&self) -> Result<Txn, sqlx::Error> {
-        dispatch!(Db, self, |db, _D| Ok(db.writer().begin().await?.into()))
+        dispatch!(Db, self, |db, _D| Ok(db.write_pool().begin().await?.into()))
     }
 }
 

@@ -46,11 +46,11 @@ impl Pools for PgDb {
         sqlx::migrate!("./migrations/postgres")
     }
 
-    fn reader(&self) -> &PgPool {
+    fn read_pool(&self) -> &PgPool {
         &self.pool
     }
 
-    fn writer(&self) -> &PgPool {
+    fn write_pool(&self) -> &PgPool {
         &self.pool
     }
 

@@ -65,11 +65,11 @@ impl Pools for SqliteDb {
         sqlx::migrate!("./migrations/sqlite")
     }
 
-    fn reader(&self) -> &SqlitePool {
+    fn read_pool(&self) -> &SqlitePool {
         &self.reader
     }
 
-    fn writer(&self) -> &SqlitePool {
+    fn write_pool(&self) -> &SqlitePool {
         &self.writer
     }
 

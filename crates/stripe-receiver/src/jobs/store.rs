@@ -111,7 +111,7 @@ pub(crate) async fn claim(
     .bind(D::time(now))
     .bind(D::time(lease_until))
     .bind(i64::from(limit))
-    .fetch_all(db.writer())
+    .fetch_all(db.write_pool())
     .await?);
     rows.into_iter()
         .map(|row| {
@@ -158,7 +158,7 @@ pub(crate) async fn finish(
     .bind(run_at.map(D::time))
     .bind(finished.map(D::time))
     .bind(D::time(now))
-    .execute(db.writer())
+    .execute(db.write_pool())
     .await?
     .rows_affected());
     Ok(done == 1)
@@ -185,7 +185,7 @@ pub async fn list(db: &Db, filter: &JobFilter) -> Result<Vec<JobRecord>, sqlx::E
          ORDER BY created_at DESC, id DESC LIMIT $2"))
     .bind(status)
     .bind(i64::from(filter.limit))
-    .fetch_all(db.reader())
+    .fetch_all(db.read_pool())
     .await?
     });
     rows.into_iter().map(Row::into_record).collect()
@@ -204,7 +204,7 @@ pub async fn retry(db: &Db, id: Uuid) -> Result<bool, sqlx::Error> {
     )
     .bind(D::uuid(id))
     .bind(D::time(now))
-    .execute(db.writer())
+    .execute(db.write_pool())
     .await?
     .rows_affected());
     Ok(done == 1)

@@ -63,7 +63,7 @@ pub(crate) async fn insert_many(
 pub(crate) async fn insert_alone(db: &Db, d: &Delivery) -> Result<(), sqlx::Error> {
     let rows = std::slice::from_ref(d);
     dispatch!(Db, db, |db, _D| {
-        let mut conn = db.writer().acquire().await?;
+        let mut conn = db.write_pool().acquire().await?;
         insert_many(&mut TxConn::from(&mut *conn), rows).await
     })
 }
@@ -82,7 +82,7 @@ pub(crate) async fn record_after_commit_error(
     )
     .bind(D::uuid(id))
     .bind(text)
-    .execute(db.writer())
+    .execute(db.write_pool())
     .await
     .map(drop)?);
     Ok(())
@@ -141,7 +141,7 @@ pub async fn list(db: &Db, filter: &DeliveryFilter) -> Result<Vec<Delivery>, sql
     .bind(filter.failed_only)
     .bind(&filter.event_id)
     .bind(i64::from(filter.limit))
-    .fetch_all(db.reader())
+    .fetch_all(db.read_pool())
     .await?);
     rows.into_iter().map(Row::into_delivery).collect()
 }
@@ -154,7 +154,7 @@ pub async fn get(db: &Db, id: Uuid) -> Result<Option<Delivery>, sqlx::Error> {
     let row: Option<Row> = dispatch!(Db, db, |db, D| sqlx::query_as(sql!(D;
         "SELECT " {columns!} " FROM stripe_webhook_deliveries WHERE id = $1"))
     .bind(D::uuid(id))
-    .fetch_optional(db.reader())
+    .fetch_optional(db.read_pool())
     .await?);
     row.map(Row::into_delivery).transpose()
 }

@@ -116,7 +116,7 @@ pub async fn create(db: &Db, new: NewEndpoint) -> Result<Endpoint, EndpointStore
     .bind(events)
     .bind(&endpoint.account)
     .bind(D::time(now))
-    .execute(db.writer())
+    .execute(db.write_pool())
     .await
     .map(drop)?);
     Ok(endpoint)
@@ -130,7 +130,7 @@ pub async fn get(db: &Db, uuid: Uuid) -> Result<Option<Endpoint>, EndpointStoreE
     let row: Option<Row> = dispatch!(Db, db, |db, D| sqlx::query_as(sql!(D;
         "SELECT " {columns!} " FROM stripe_webhook_endpoints WHERE uuid = $1"))
     .bind(D::uuid(uuid))
-    .fetch_optional(db.reader())
+    .fetch_optional(db.read_pool())
     .await?);
     row.map(Row::into_endpoint).transpose()
 }
@@ -142,7 +142,7 @@ pub async fn get(db: &Db, uuid: Uuid) -> Result<Option<Endpoint>, EndpointStoreE
 pub async fn list(db: &Db) -> Result<Vec<Endpoint>, EndpointStoreError> {
     let rows: Vec<Row> = dispatch!(Db, db, |db, D| sqlx::query_as(sql!(D;
         "SELECT " {columns!} " FROM stripe_webhook_endpoints ORDER BY created_at, uuid"))
-    .fetch_all(db.reader())
+    .fetch_all(db.read_pool())
     .await?);
     rows.into_iter().map(Row::into_endpoint).collect()
 }
@@ -158,7 +158,7 @@ pub async fn set_enabled(db: &Db, uuid: Uuid, enabled: bool) -> Result<bool, End
     .bind(D::uuid(uuid))
     .bind(enabled)
     .bind(D::time(Utc::now()))
-    .execute(db.writer())
+    .execute(db.write_pool())
     .await?
     .rows_affected());
     Ok(done > 0)
@@ -180,7 +180,7 @@ pub async fn set_secrets(
     .bind(D::uuid(uuid))
     .bind(json)
     .bind(D::time(Utc::now()))
-    .execute(db.writer())
+    .execute(db.write_pool())
     .await?
     .rows_affected());
     Ok(done > 0)
@@ -195,7 +195,7 @@ pub(crate) async fn generation(db: &Db) -> Result<Option<i64>, sqlx::Error> {
     dispatch!(Db, db, |db, _D| sqlx::query_scalar(
         "SELECT generation FROM stripe_endpoint_generation WHERE id = 1"
     )
-    .fetch_optional(db.reader())
+    .fetch_optional(db.read_pool())
     .await)
 }
 

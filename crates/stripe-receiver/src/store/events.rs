@@ -152,7 +152,7 @@ pub async fn get(db: &Db, id: &str) -> Result<Option<StoredEvent>, sqlx::Error> 
     let row: Option<Row> = dispatch!(Db, db, |db, D| sqlx::query_as(sql!(D;
         "SELECT " {columns!} " FROM stripe_events WHERE id = $1"))
     .bind(id)
-    .fetch_optional(db.reader())
+    .fetch_optional(db.read_pool())
     .await?);
     Ok(row.map(Row::into_event))
 }
@@ -171,7 +171,7 @@ pub async fn list(
          ORDER BY received_at DESC, id DESC LIMIT $2"))
     .bind(event_type)
     .bind(i64::from(limit))
-    .fetch_all(db.reader())
+    .fetch_all(db.read_pool())
     .await?);
     Ok(rows.into_iter().map(Row::into_event).collect())
 }

@@ -81,7 +81,7 @@ pub async fn list(
     ))
     .bind(account)
     .bind(i64::from(limit))
-    .fetch_all(db.reader())
+    .fetch_all(db.read_pool())
     .await?);
     Ok(rows.into_iter().map(|row| row.into_object(table)).collect())
 }
@@ -105,7 +105,7 @@ pub async fn show(
             format!("SELECT {} FROM {table} WHERE id = $1", sql!(D; {columns!}))
         ))
         .bind(id)
-        .fetch_optional(db.reader())
+        .fetch_optional(db.read_pool())
         .await?);
         if let Some(row) = row {
             return Ok(Some(row.into_object(table)));
