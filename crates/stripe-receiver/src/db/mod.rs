@@ -178,23 +178,22 @@ pub(crate) trait Pools: Sized {
 /// ```
 macro_rules! dispatch {
     ($enum:ident, $value:expr, |$inner:pat_param, $D:ident| $body:expr) => {
+        $crate::db::dispatch!(@arms $enum, $value, $inner, $D, $body,
+            ["sqlite", Sqlite, Sqlite], ["postgres", Postgres, Postgres])
+    };
+    (@arms $enum:ident, $value:expr, $inner:pat_param, $D:ident, $body:expr,
+        $([$feature:literal, $variant:ident, $database:ident]),+) => {
         match $value {
-            #[cfg(feature = "sqlite")]
-            $crate::db::$enum::Sqlite($inner) => {
-                #[allow(unused_imports)]
-                use $crate::db::{Dialect as _, Pools as _};
-                #[allow(dead_code)]
-                type $D = ::sqlx::Sqlite;
-                $body
-            }
-            #[cfg(feature = "postgres")]
-            $crate::db::$enum::Postgres($inner) => {
-                #[allow(unused_imports)]
-                use $crate::db::{Dialect as _, Pools as _};
-                #[allow(dead_code)]
-                type $D = ::sqlx::Postgres;
-                $body
-            }
+            $(
+                #[cfg(feature = $feature)]
+                $crate::db::$enum::$variant($inner) => {
+                    #[allow(unused_imports)]
+                    use $crate::db::{Dialect as _, Pools as _};
+                    #[allow(dead_code)]
+                    type $D = ::sqlx::$database;
+                    $body
+                }
+            )+
         }
     };
 }
@@ -251,8 +250,11 @@ impl Db {
     /// [`DbError::Migrate`] when a migration fails or the database has migrations this build
     /// does not know.
     pub async fn migrate(&self) -> Result<(), DbError> {
-        dispatch!(Db, self, |db, _D| apply(&mut db.migrator(), db.write_pool())
-            .await)
+        dispatch!(Db, self, |db, _D| apply(
+            &mut db.migrator(),
+            db.write_pool()
+        )
+        .await)
     }
 
     /// Applies an application's own migrations (after ours; see
@@ -358,6 +360,15 @@ impl Txn {
     /// Rolls back.
     pub(crate) async fn rollback(self) -> Result<(), sqlx::Error> {
         dispatch!(Txn, self, |txn, _D| txn.rollback().await)
+    }
+}
+
+/// The error for a stored column that does not decode into its Rust value (edited by hand?):
+/// `column` names it, `reason` says why.
+pub(crate) fn column_error(column: &str, reason: impl ToString) -> sqlx::Error {
+    sqlx::Error::ColumnDecode {
+        index: column.to_owned(),
+        source: reason.to_string().into(),
     }
 }
 

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::{Job, JobRecord, JobStatus};
-use crate::db::{dispatch, sql, sql_for, Db};
+use crate::db::{column_error, dispatch, sql, sql_for, Db};
 use crate::Tx;
 
 /// Inserts a queued job in the webhook's transaction, due at once.
@@ -61,16 +61,11 @@ macro_rules! columns {
 
 impl Row {
     fn into_record(self) -> Result<JobRecord, sqlx::Error> {
-        let decode = |column: &str, e: String| sqlx::Error::ColumnDecode {
-            index: column.to_owned(),
-            source: e.into(),
-        };
         Ok(JobRecord {
-            id: Uuid::parse_str(&self.id).map_err(|e| decode("id", e.to_string()))?,
-            payload: serde_json::from_str(&self.payload)
-                .map_err(|e| decode("payload", e.to_string()))?,
+            id: Uuid::parse_str(&self.id).map_err(|e| column_error("id", e))?,
+            payload: serde_json::from_str(&self.payload).map_err(|e| column_error("payload", e))?,
             status: JobStatus::parse(&self.status)
-                .ok_or_else(|| decode("status", self.status.clone()))?,
+                .ok_or_else(|| column_error("status", &self.status))?,
             name: self.name,
             attempts: u32::try_from(self.attempts).unwrap_or(0),
             max_attempts: u32::try_from(self.max_attempts).unwrap_or(1),

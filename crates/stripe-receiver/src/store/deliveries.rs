@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use crate::db::{dispatch, sql, sql_for, Db, TxConn};
+use crate::db::{column_error, dispatch, sql, sql_for, Db, TxConn};
 use crate::delivery::{Delivery, Outcome};
 use crate::Tx;
 
@@ -161,22 +161,17 @@ pub async fn get(db: &Db, id: Uuid) -> Result<Option<Delivery>, sqlx::Error> {
 
 impl Row {
     fn into_delivery(self) -> Result<Delivery, sqlx::Error> {
-        let decode = |column: &str, e: String| sqlx::Error::ColumnDecode {
-            index: column.to_owned(),
-            source: e.into(),
-        };
         Ok(Delivery {
-            id: Uuid::parse_str(&self.id).map_err(|e| decode("id", e.to_string()))?,
+            id: Uuid::parse_str(&self.id).map_err(|e| column_error("id", e))?,
             endpoint_uuid: Uuid::parse_str(&self.endpoint_uuid)
-                .map_err(|e| decode("endpoint_uuid", e.to_string()))?,
+                .map_err(|e| column_error("endpoint_uuid", e))?,
             received_at: self.received_at,
             remote_ip: self.remote_ip,
-            headers: serde_json::from_str(&self.headers)
-                .map_err(|e| decode("headers", e.to_string()))?,
+            headers: serde_json::from_str(&self.headers).map_err(|e| column_error("headers", e))?,
             body: self.body,
             valid: self.valid,
             outcome: Outcome::parse(&self.outcome)
-                .ok_or_else(|| decode("outcome", self.outcome.clone()))?,
+                .ok_or_else(|| column_error("outcome", &self.outcome))?,
             event_id: self.event_id,
             event_type: self.event_type,
             error: self.error,

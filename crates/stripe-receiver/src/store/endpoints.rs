@@ -152,16 +152,7 @@ pub async fn list(db: &Db) -> Result<Vec<Endpoint>, EndpointStoreError> {
 /// # Errors
 /// The database error.
 pub async fn set_enabled(db: &Db, uuid: Uuid, enabled: bool) -> Result<bool, EndpointStoreError> {
-    let done = dispatch!(Db, db, |db, D| sqlx::query(
-        "UPDATE stripe_webhook_endpoints SET enabled = $2, updated_at = $3 WHERE uuid = $1"
-    )
-    .bind(D::uuid(uuid))
-    .bind(enabled)
-    .bind(D::time(Utc::now()))
-    .execute(db.write_pool())
-    .await?
-    .rows_affected());
-    Ok(done > 0)
+    update(db, uuid, Some(enabled), None).await
 }
 
 /// Replaces an endpoint's secrets (a secret roll). Returns `false` when no endpoint has this UUID.
@@ -173,12 +164,23 @@ pub async fn set_secrets(
     uuid: Uuid,
     secrets: &[EndpointSecret],
 ) -> Result<bool, EndpointStoreError> {
-    let json = secrets_json(secrets);
+    update(db, uuid, None, Some(secrets_json(secrets))).await
+}
+
+/// Sets what is given of `enabled` and the `secrets` JSON, and `updated_at`. Returns `false`
+/// when no endpoint has this UUID.
+async fn update(
+    db: &Db,
+    uuid: Uuid,
+    enabled: Option<bool>,
+    secrets_json: Option<String>,
+) -> Result<bool, EndpointStoreError> {
     let done = dispatch!(Db, db, |db, D| sqlx::query(sql!(D;
-        "UPDATE stripe_webhook_endpoints SET secrets = $2" {json} ", updated_at = $3 \
-         WHERE uuid = $1"))
+        "UPDATE stripe_webhook_endpoints SET enabled = COALESCE($2, enabled), \
+         secrets = COALESCE($3" {json} ", secrets), updated_at = $4 WHERE uuid = $1"))
     .bind(D::uuid(uuid))
-    .bind(json)
+    .bind(enabled)
+    .bind(secrets_json)
     .bind(D::time(Utc::now()))
     .execute(db.write_pool())
     .await?

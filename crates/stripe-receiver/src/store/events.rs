@@ -3,16 +3,18 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use crate::db::{dispatch, sql, sql_for, Db};
+use crate::db::{dispatch, sql, Db, TxConn};
+use crate::event::{EventData, EventRequest};
 use crate::{Event, Tx};
 
 /// A row of `stripe_events`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct StoredEvent {
     /// `evt_...`.
     pub id: String,
     /// The event type.
     #[serde(rename = "type")]
+    #[sqlx(rename = "type")]
     pub type_: String,
     /// The API version, if the event carried one.
     pub api_version: Option<String>,
@@ -27,6 +29,7 @@ pub struct StoredEvent {
     /// The request's idempotency key, if any.
     pub idempotency_key: Option<String>,
     /// `event.data` as JSON.
+    #[sqlx(json)]
     pub data: serde_json::Value,
     /// Hex SHA-256 of the body first stored for this id.
     pub body_hash: String,
@@ -34,28 +37,11 @@ pub struct StoredEvent {
     pub received_at: DateTime<Utc>,
 }
 
-/// A row as both backends return it ([`columns`] reads `data` as text).
-#[derive(sqlx::FromRow)]
-struct Row {
-    id: String,
-    #[sqlx(rename = "type")]
-    type_: String,
-    api_version: Option<String>,
-    livemode: bool,
-    account: Option<String>,
-    created: i64,
-    request_id: Option<String>,
-    idempotency_key: Option<String>,
-    data: String,
-    body_hash: String,
-    received_at: DateTime<Utc>,
-}
-
-/// The columns of [`Row`].
+/// The columns of [`StoredEvent`] (`data` as stored: `jsonb`, or JSON text on SQLite).
 macro_rules! columns {
     ($backend:ident) => {
-        sql_for!($backend; "id, type, api_version, livemode, account, created, request_id, \
-            idempotency_key, " {text data} ", body_hash, received_at")
+        "id, type, api_version, livemode, account, created, request_id, idempotency_key, data, \
+         body_hash, received_at"
     };
 }
 
@@ -149,12 +135,35 @@ pub(crate) async fn claim_skipped(tx: &mut Tx<'_>, id: &str) -> Result<bool, sql
 /// # Errors
 /// The database error.
 pub async fn get(db: &Db, id: &str) -> Result<Option<StoredEvent>, sqlx::Error> {
-    let row: Option<Row> = dispatch!(Db, db, |db, D| sqlx::query_as(sql!(D;
+    dispatch!(Db, db, |db, _D| {
+        let mut conn = db.read_pool().acquire().await?;
+        by_id(&mut TxConn::from(&mut *conn), id).await
+    })
+}
+
+/// The stored event with this id as an [`Event`] (without the request it came from), read
+/// inside the transaction; `Ok(None)` when there is none, `Ok(Some(Err))` when its data is not
+/// an event's.
+///
+/// # Errors
+/// The database error.
+pub(crate) async fn load(
+    tx: &mut Tx<'_>,
+    id: &str,
+) -> Result<Option<Result<Event, serde_json::Error>>, sqlx::Error> {
+    let Some(stored) = by_id(tx.conn_mut(), id).await? else {
+        return Ok(None);
+    };
+    Ok(Some(stored.into_event()))
+}
+
+/// The stored event with this id, on `conn`.
+async fn by_id(conn: &mut TxConn<'_>, id: &str) -> Result<Option<StoredEvent>, sqlx::Error> {
+    dispatch!(TxConn, conn, |conn, D| sqlx::query_as(sql!(D;
         "SELECT " {columns!} " FROM stripe_events WHERE id = $1"))
     .bind(id)
-    .fetch_optional(db.read_pool())
-    .await?);
-    Ok(row.map(Row::into_event))
+    .fetch_optional(&mut **conn)
+    .await)
 }
 
 /// The most recently received events, newest first, optionally of one type.
@@ -166,30 +175,28 @@ pub async fn list(
     event_type: Option<&str>,
     limit: u32,
 ) -> Result<Vec<StoredEvent>, sqlx::Error> {
-    let rows: Vec<Row> = dispatch!(Db, db, |db, D| sqlx::query_as(sql!(D;
+    dispatch!(Db, db, |db, D| sqlx::query_as(sql!(D;
         "SELECT " {columns!} " FROM stripe_events WHERE ($1" {text} " IS NULL OR type = $1) \
          ORDER BY received_at DESC, id DESC LIMIT $2"))
     .bind(event_type)
     .bind(i64::from(limit))
     .fetch_all(db.read_pool())
-    .await?);
-    Ok(rows.into_iter().map(Row::into_event).collect())
+    .await)
 }
 
-impl Row {
-    fn into_event(self) -> StoredEvent {
-        StoredEvent {
-            data: serde_json::from_str(&self.data).unwrap_or(serde_json::Value::String(self.data)),
+impl StoredEvent {
+    /// The event as receivers see it (without the request it came from), when `data` is an
+    /// event's.
+    fn into_event(self) -> Result<Event, serde_json::Error> {
+        Ok(Event {
+            data: serde_json::from_value::<EventData>(self.data)?,
             id: self.id,
             type_: self.type_,
             api_version: self.api_version,
             livemode: self.livemode,
             account: self.account,
             created: self.created,
-            request_id: self.request_id,
-            idempotency_key: self.idempotency_key,
-            body_hash: self.body_hash,
-            received_at: self.received_at,
-        }
+            request: EventRequest::default(),
+        })
     }
 }

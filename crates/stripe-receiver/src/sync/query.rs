@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use super::kind::ObjectKind;
 use super::kinds::KINDS;
+use super::read::SyncedRow;
 use crate::db::{dispatch, sql, sql_for, Db};
 
 /// A synced row as the CLI shows it.
@@ -41,15 +42,10 @@ pub struct ObjectRow {
 struct Row {
     id: String,
     object: String,
-    account: Option<String>,
     livemode: bool,
     created: Option<i64>,
-    deleted: bool,
-    deleted_at: Option<i64>,
-    event_id: String,
-    event_created: i64,
-    synced_at: DateTime<Utc>,
-    data: String,
+    #[sqlx(flatten)]
+    synced: SyncedRow,
 }
 
 /// The columns of [`Row`].
@@ -118,17 +114,17 @@ impl Row {
     fn into_object(self, table: &'static str) -> ObjectRow {
         ObjectRow {
             table,
-            data: serde_json::from_str(&self.data).unwrap_or(serde_json::Value::String(self.data)),
+            data: self.synced.object(),
             id: self.id,
             object: self.object,
-            account: self.account,
+            account: self.synced.account,
             livemode: self.livemode,
             created: self.created,
-            deleted: self.deleted,
-            deleted_at: self.deleted_at,
-            event_id: self.event_id,
-            event_created: self.event_created,
-            synced_at: self.synced_at,
+            deleted: self.synced.deleted,
+            deleted_at: self.synced.deleted_at,
+            event_id: self.synced.event_id,
+            event_created: self.synced.event_created,
+            synced_at: self.synced.synced_at,
         }
     }
 }

@@ -97,16 +97,38 @@ pub struct Objects<'t, 'c> {
     scope: Scope,
 }
 
-/// A row as both backends return it (`data` read as text).
+/// What a synced row holds beside the object's own columns, as both backends return it (`data`
+/// read as text). The CLI's listings read it too (`query.rs`).
 #[derive(sqlx::FromRow)]
-struct Row {
-    data: String,
-    account: Option<String>,
-    deleted: bool,
-    deleted_at: Option<i64>,
-    event_id: String,
-    event_created: i64,
-    synced_at: DateTime<Utc>,
+pub(super) struct SyncedRow {
+    pub data: String,
+    pub account: Option<String>,
+    pub deleted: bool,
+    pub deleted_at: Option<i64>,
+    pub event_id: String,
+    pub event_created: i64,
+    pub synced_at: DateTime<Utc>,
+}
+
+impl SyncedRow {
+    /// The stored object: the JSON of `data` (or, if it is not JSON, its text as a string).
+    pub(super) fn object(&self) -> serde_json::Value {
+        serde_json::from_str(&self.data).unwrap_or_else(|_| self.data.clone().into())
+    }
+
+    /// The row with `object` (`data` parsed as [`SyncedRow::object`]).
+    fn into_synced<T>(self, object: T, data: serde_json::Value) -> Synced<T> {
+        Synced {
+            object,
+            data,
+            account: self.account,
+            deleted: self.deleted,
+            deleted_at: self.deleted_at,
+            event_id: self.event_id,
+            event_created: self.event_created,
+            synced_at: self.synced_at,
+        }
+    }
 }
 
 impl<'c> Tx<'c> {
@@ -151,25 +173,16 @@ impl Objects<'_, '_> {
     /// # Errors
     /// [`ReadError::Decode`], [`ReadError::Database`].
     pub async fn find<T: SyncedObject>(self, id: &str) -> Result<Option<Synced<T>>, ReadError> {
-        let Some(row) = self.find_json(T::KIND, id).await? else {
+        let Some(row) = self.row(T::KIND, id).await? else {
             return Ok(None);
         };
-        let object =
-            serde_json::from_value(row.data.clone()).map_err(|source| ReadError::Decode {
-                object: T::KIND.object_name(),
-                id: id.to_owned(),
-                source,
-            })?;
-        Ok(Some(Synced {
-            object,
-            data: row.data,
-            account: row.account,
-            deleted: row.deleted,
-            deleted_at: row.deleted_at,
-            event_id: row.event_id,
-            event_created: row.event_created,
-            synced_at: row.synced_at,
-        }))
+        let data = row.object();
+        let object = serde_json::from_value(data.clone()).map_err(|source| ReadError::Decode {
+            object: T::KIND.object_name(),
+            id: id.to_owned(),
+            source,
+        })?;
+        Ok(Some(row.into_synced(object, data)))
     }
 
     /// The row `id` of `kind`'s table, untyped (`object` is the stored JSON).
@@ -181,13 +194,25 @@ impl Objects<'_, '_> {
         kind: &'static ObjectKind,
         id: &str,
     ) -> Result<Option<Synced<serde_json::Value>>, ReadError> {
+        Ok(self.row(kind, id).await?.map(|row| {
+            let data = row.object();
+            row.into_synced(data.clone(), data)
+        }))
+    }
+
+    /// The row `id` of `kind`'s table in scope.
+    async fn row(
+        self,
+        kind: &'static ObjectKind,
+        id: &str,
+    ) -> Result<Option<SyncedRow>, ReadError> {
         let (scope_sql, scoped_account) = match &self.scope {
             Scope::Any => ("", None),
             Scope::Platform => (" AND account IS NULL", None),
             Scope::Account(account) => (" AND account = ", Some(account.as_str())),
         };
         let table = kind.table;
-        let row: Option<Row> = dispatch!(TxConn, self.tx.conn_mut(), |conn, D| {
+        let row: Option<SyncedRow> = dispatch!(TxConn, self.tx.conn_mut(), |conn, D| {
             let sql = format!(
                 "SELECT {data}, account, deleted, deleted_at, event_id, event_created, synced_at \
                  FROM {table} WHERE id = $1{scope_sql}{}",
@@ -200,20 +225,7 @@ impl Objects<'_, '_> {
             }
             query.fetch_optional(&mut **conn).await?
         });
-        Ok(row.map(|row| {
-            let data =
-                serde_json::from_str(&row.data).unwrap_or(serde_json::Value::String(row.data));
-            Synced {
-                object: data.clone(),
-                data,
-                account: row.account,
-                deleted: row.deleted,
-                deleted_at: row.deleted_at,
-                event_id: row.event_id,
-                event_created: row.event_created,
-                synced_at: row.synced_at,
-            }
-        }))
+        Ok(row)
     }
 }
 

@@ -5,10 +5,10 @@
 
 use super::kinds::KINDS;
 use super::{plan, upsert};
-use crate::db::{dispatch, sql, Db};
+use crate::db::Db;
 use crate::effects::Effects;
-use crate::event::{EventData, EventRequest};
-use crate::{Event, Tx};
+use crate::store::events;
+use crate::Tx;
 
 /// One object a re-sync considered.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -43,17 +43,6 @@ pub enum ResyncError {
     Database(#[from] sqlx::Error),
 }
 
-#[derive(sqlx::FromRow)]
-struct StoredRow {
-    #[sqlx(rename = "type")]
-    type_: String,
-    api_version: Option<String>,
-    livemode: bool,
-    account: Option<String>,
-    created: i64,
-    data: String,
-}
-
 /// Re-applies stored event `event_id` inside `tx`: every synced object it carries, or only the
 /// one with id `object_id`. Returns what was considered, in the order written.
 ///
@@ -65,26 +54,10 @@ pub async fn resync(
     event_id: &str,
     object_id: Option<&str>,
 ) -> Result<Vec<Resynced>, ResyncError> {
-    let row: Option<StoredRow> = dispatch!(TxConn, tx.conn_mut(), |conn, D| sqlx::query_as(
-        sql!(D; "SELECT type, api_version, livemode, account, created, " {text data}
-            " FROM stripe_events WHERE id = $1")
-    )
-    .bind(event_id)
-    .fetch_optional(&mut **conn)
-    .await?);
-    let row = row.ok_or_else(|| ResyncError::NoEvent(event_id.to_owned()))?;
-    let data: EventData = serde_json::from_str(&row.data)
+    let event = events::load(tx, event_id)
+        .await?
+        .ok_or_else(|| ResyncError::NoEvent(event_id.to_owned()))?
         .map_err(|e| ResyncError::BadData(event_id.to_owned(), e))?;
-    let event = Event {
-        id: event_id.to_owned(),
-        type_: row.type_,
-        api_version: row.api_version,
-        livemode: row.livemode,
-        account: row.account,
-        created: row.created,
-        request: EventRequest::default(),
-        data,
-    };
     let writes: Vec<_> = KINDS
         .iter()
         .map(|kind| plan::plan(kind, &event))
