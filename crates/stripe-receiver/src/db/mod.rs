@@ -114,7 +114,7 @@ impl Default for PoolSettings {
 }
 
 /// A connected database. Match on it to reach the backend's pools for an application's own
-/// queries outside a webhook (`Db::Sqlite(db) => ... db.write_pool()`).
+/// queries outside a webhook (`Db::Sqlite(db) => ... db.writer()`).
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum Db {
