@@ -245,7 +245,7 @@ async fn a_committed_webhook_whose_client_left_still_runs_its_after_commit_actio
 }
 
 mod sqlite {
-    use super::*;
+    use super::TestBackend;
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_batch_commits_together_and_a_failure_rolls_back_only_its_own_savepoint() {
@@ -278,7 +278,7 @@ mod sqlite {
 }
 
 mod postgres {
-    use super::*;
+    use super::{postgres_url, TestBackend};
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_batch_commits_together_and_a_failure_rolls_back_only_its_own_savepoint() {

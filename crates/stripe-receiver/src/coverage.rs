@@ -15,10 +15,10 @@
 
 use uuid::Uuid;
 
+use crate::db::Db;
 use crate::endpoint::Endpoint;
 use crate::registry::Registry;
 use crate::store::endpoints;
-use crate::Runtime;
 
 /// An enabled endpoint and the event types it subscribes to that no receiver handles.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,15 +55,15 @@ pub fn unhandled_event_types(registry: &Registry, endpoints: &[Endpoint]) -> Vec
 /// Logs a warning for each enabled endpoint with subscribed event types that no receiver
 /// handles (see the module docs). A database error is logged and otherwise ignored: this
 /// check must not stop the server.
-pub async fn warn_unhandled(runtime: &Runtime) {
-    let endpoints = match endpoints::list(runtime.db()).await {
+pub async fn warn_unhandled(db: &Db, registry: &Registry) {
+    let endpoints = match endpoints::list(db).await {
         Ok(endpoints) => endpoints,
         Err(error) => {
             tracing::warn!(%error, "cannot list the endpoints to check their event types against the receivers");
             return;
         }
     };
-    for unhandled in unhandled_event_types(runtime.registry(), &endpoints) {
+    for unhandled in unhandled_event_types(registry, &endpoints) {
         tracing::warn!(
             endpoint = %unhandled.endpoint,
             event_types = %unhandled.event_types.join(","),

@@ -2,8 +2,9 @@
 //! §3 S9, Django's `transaction.on_commit`), and whether jobs were enqueued (to wake the worker).
 
 use std::future::Future;
+use std::sync::Arc;
 
-use crate::receiver::{BoxError, BoxFuture};
+use crate::boxed::{BoxError, BoxFuture};
 
 /// An action registered with [`crate::Tx::after_commit`].
 pub(crate) struct AfterCommit {
@@ -12,16 +13,35 @@ pub(crate) struct AfterCommit {
     pub action: BoxFuture<'static, Result<(), BoxError>>,
 }
 
-/// What enqueueing needs: the linked job kinds and the attempts a new job gets.
+/// What enqueueing needs: the names of the linked job kinds and the attempts a new job gets.
+/// Plain data, so that the transaction handle does not depend on the job registry (which
+/// depends on the registrations, which name the transaction handle).
 #[derive(Clone)]
 pub(crate) struct JobsHandle {
-    pub registry: std::sync::Arc<crate::jobs::JobRegistry>,
-    pub max_attempts: u32,
+    /// Sorted.
+    names: Arc<[&'static str]>,
+    max_attempts: u32,
 }
 
 impl JobsHandle {
+    /// The job kinds `names` (in any order); a new job gets `max_attempts` attempts.
+    pub(crate) fn new(names: impl IntoIterator<Item = &'static str>, max_attempts: u32) -> Self {
+        let mut names: Vec<&'static str> = names.into_iter().collect();
+        names.sort_unstable();
+        Self {
+            names: names.into(),
+            max_attempts,
+        }
+    }
+
+    /// Whether a job kind of this name is linked in.
     pub(crate) fn known(&self, name: &str) -> bool {
-        self.registry.get(name).is_some()
+        self.names.binary_search(&name).is_ok()
+    }
+
+    /// The attempts a new job gets.
+    pub(crate) fn max_attempts(&self) -> u32 {
+        self.max_attempts
     }
 }
 
@@ -56,10 +76,7 @@ impl Effects {
             jobs_enqueued: 0,
             current_receiver: "",
             event_id: None,
-            jobs: JobsHandle {
-                registry: std::sync::Arc::default(),
-                max_attempts: 1,
-            },
+            jobs: JobsHandle::new([], 1),
         }
     }
 

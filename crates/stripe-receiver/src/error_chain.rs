@@ -1,4 +1,5 @@
-//! Rendering an error with its causes, for logs, delivery records and CLI messages.
+//! Rendering an error with its causes, or a caught panic's payload, for logs, delivery records
+//! and CLI messages.
 
 /// `error: cause: cause ...`, leaving out a cause whose text the message already contains (many
 /// errors, sqlx's and reqwest's among them, print their source themselves).
@@ -14,6 +15,17 @@ pub(crate) fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
         source = s.source();
     }
     out
+}
+
+/// The message of a caught panic: its `&str` or `String` payload, else a placeholder text.
+pub(crate) fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    if let Some(s) = panic.downcast_ref::<&str>() {
+        (*s).to_owned()
+    } else if let Some(s) = panic.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "a panic with a non-string payload".to_owned()
+    }
 }
 
 #[cfg(test)]

@@ -44,6 +44,7 @@
 
 mod after_commit;
 mod api_key;
+mod boxed;
 pub mod cli;
 pub mod config;
 pub mod coverage;

@@ -6,8 +6,6 @@
 //! crates must see them.
 
 use crate::registration::{kinds, transaction_args, Arg, ExtractError, Input, Kind, Registration};
-// Where the rest of the crate has always found them.
-pub(crate) use crate::registration::{BoxError, BoxFuture};
 use crate::registry::ByEventType;
 use crate::state::StateMap;
 use crate::{Event, Tx};

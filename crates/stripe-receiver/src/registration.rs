@@ -14,19 +14,13 @@
 //! crates must see them.
 
 use std::fmt;
-use std::future::Future;
 use std::ops::{Deref, DerefMut};
-use std::pin::Pin;
 
 use crate::db::Backend;
 use crate::state::{State, StateMap};
 use crate::{Tx, WrongBackend};
 
-/// The error type registered fns may return: any `std::error::Error + Send + Sync`, boxed.
-pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
-
-/// A boxed, `Send` future — what every registered fn's wrapper returns.
-pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+pub use crate::boxed::{BoxError, BoxFuture};
 
 /// The uniform result of a call of a registered fn.
 pub type CallResult = Result<(), BoxError>;

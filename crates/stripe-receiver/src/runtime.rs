@@ -4,13 +4,22 @@ use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use tokio::net::TcpListener;
-
-use crate::config::Config;
-use crate::process::GroupCommitter;
+use axum::Router;
 use sqlx::migrate::Migrator;
+use tokio::net::TcpListener;
+use tokio::sync::Notify;
+use tokio_util::task::TaskTracker;
 
+use crate::after_commit::AfterCommitTasks;
+use crate::config::Config;
 use crate::db::{Backend, Db, DbError, PoolSettings};
+use crate::effects::JobsHandle;
+use crate::endpoint_cache::CachedEndpoints;
+use crate::hooks::{HookRegistry, HookRegistryError};
+use crate::http::{self, Service};
+use crate::jobs::{self, JobRegistry, JobRegistryError, Worker, WorkerSettings};
+use crate::metrics::Metrics;
+use crate::process::{Context, GroupCommitter, Pipeline, Settings};
 use crate::registry::{Registry, RegistryError};
 use crate::signature::{Clock, SystemClock};
 use crate::state::StateMap;
@@ -26,10 +35,10 @@ pub enum StartError {
     Db(#[from] DbError),
     /// The compiled-in lifecycle hooks are inconsistent or need what the process lacks.
     #[error(transparent)]
-    Hooks(#[from] crate::hooks::HookRegistryError),
+    Hooks(#[from] HookRegistryError),
     /// The compiled-in job kinds are inconsistent or need what the process lacks.
     #[error(transparent)]
-    Jobs(#[from] crate::jobs::JobRegistryError),
+    Jobs(#[from] JobRegistryError),
 }
 
 /// Builds a [`Runtime`]: configuration, application state for receivers, clock.
@@ -112,8 +121,8 @@ impl RuntimeBuilder {
     /// database cannot be opened or migrated.
     pub async fn build(self) -> Result<Runtime, StartError> {
         let registry = Registry::from_inventory()?;
-        let hooks = crate::hooks::HookRegistry::from_inventory()?;
-        let jobs = Arc::new(crate::jobs::JobRegistry::from_inventory()?);
+        let hooks = HookRegistry::from_inventory()?;
+        let jobs = Arc::new(JobRegistry::from_inventory()?);
         let backend = Db::backend_of_url(&self.config.database_url)?;
         // Refuse receivers the process cannot serve before touching the database.
         if self.check_receivers {
@@ -131,66 +140,105 @@ impl RuntimeBuilder {
         for (_, mut migrator) in self.migrations.into_iter().filter(|(b, _)| *b == backend) {
             db.run_migrator(&mut migrator).await?;
         }
-        let endpoint_cache =
-            crate::endpoint_cache::CachedEndpoints::start(db.clone(), self.config.db_timeout())
-                .await;
-        Ok(Runtime {
-            inner: Arc::new_cyclic(|rt| Inner {
-                group_commit: self
-                    .config
-                    .group_commit
-                    .enabled(db.backend())
-                    .then(|| GroupCommitter::start(rt.clone(), db.backend(), &self.config)),
-                jobs,
-                endpoint_cache,
-                tasks: tokio_util::task::TaskTracker::new(),
-                jobs_wakeup: tokio::sync::Notify::new(),
-                db,
-                registry,
-                hooks,
-                metrics: self.config.metrics.then(crate::metrics::Metrics::new),
-                state: self.state,
-                config: self.config,
-                clock: self.clock,
-            }),
-        })
+        let endpoint_cache = CachedEndpoints::start(db.clone(), self.config.db_timeout()).await;
+        Ok(Runtime::wire(Parts {
+            config: self.config,
+            db,
+            registry,
+            hooks,
+            jobs,
+            state: self.state,
+            clock: self.clock,
+            endpoint_cache,
+        }))
     }
 }
 
+/// What [`RuntimeBuilder::build`] has gathered, for [`Runtime::wire`].
+struct Parts {
+    config: Config,
+    db: Db,
+    registry: Registry,
+    hooks: HookRegistry,
+    jobs: Arc<JobRegistry>,
+    state: StateMap,
+    clock: Arc<dyn Clock>,
+    endpoint_cache: CachedEndpoints,
+}
+
 /// A started runtime: cheap to clone, shared by every request.
+///
+/// The runtime is the composition root: it builds the processing [`Context`], the pipeline,
+/// the HTTP service and the job worker, and hands each what it needs. No module imports it but
+/// the CLI's commands.
 #[derive(Clone)]
 pub struct Runtime {
-    pub(crate) inner: Arc<Inner>,
+    inner: Arc<Inner>,
 }
 
-pub(crate) struct Inner {
-    /// The job kinds linked into the binary (the outbox).
-    pub jobs: Arc<crate::jobs::JobRegistry>,
+struct Inner {
+    config: Config,
+    /// What processing reads (also the source of the accessors below).
+    context: Arc<Context>,
+    /// The HTTP handlers' shared state: the pipeline and the endpoint cache.
+    http: Arc<Service>,
     /// After-commit actions in flight; a graceful shutdown waits for them.
-    pub tasks: tokio_util::task::TaskTracker,
+    tasks: TaskTracker,
+    /// The job kinds linked into the binary (the outbox), for the worker.
+    jobs: Arc<JobRegistry>,
     /// Wakes the job worker when a committed webhook enqueued jobs.
-    pub jobs_wakeup: tokio::sync::Notify,
-    pub db: Db,
-    /// The endpoints of `POST /webhooks/{uuid}`, kept in step with the database
-    /// ([`crate::endpoint_cache`]).
-    pub endpoint_cache: crate::endpoint_cache::CachedEndpoints,
-    /// The group-commit queue, when group commit is on for this backend.
-    pub group_commit: Option<GroupCommitter>,
-    pub registry: Registry,
-    /// The compiled-in lifecycle hooks.
-    pub hooks: crate::hooks::HookRegistry,
-    /// The metrics, when `STRIPE_RECEIVER_METRICS` is on.
-    pub metrics: Option<crate::metrics::Metrics>,
-    pub state: StateMap,
-    pub config: Config,
-    pub clock: Arc<dyn Clock>,
+    jobs_wakeup: Arc<Notify>,
 }
 
-impl Inner {
-    pub(crate) fn jobs_handle(&self) -> crate::effects::JobsHandle {
-        crate::effects::JobsHandle {
-            registry: Arc::clone(&self.jobs),
-            max_attempts: self.config.job_max_attempts,
+impl Runtime {
+    /// Wires the parts together: processing context, group commit, HTTP service.
+    fn wire(parts: Parts) -> Self {
+        let Parts {
+            config,
+            db,
+            registry,
+            hooks,
+            jobs,
+            state,
+            clock,
+            endpoint_cache,
+        } = parts;
+        let tasks = TaskTracker::new();
+        let jobs_wakeup = Arc::new(Notify::new());
+        let context = Arc::new(Context {
+            after_commit: AfterCommitTasks::new(
+                tasks.clone(),
+                Arc::clone(&jobs_wakeup),
+                db.clone(),
+            ),
+            jobs: JobsHandle::new(
+                jobs.kinds().iter().map(|kind| kind.name()),
+                config.job_max_attempts,
+            ),
+            settings: Settings::from_config(&config),
+            metrics: config.metrics.then(Metrics::new),
+            status_of: http::status_of,
+            db,
+            registry,
+            hooks,
+            state,
+            clock,
+        });
+        let group_commit = config
+            .group_commit
+            .enabled(context.db.backend())
+            .then(|| GroupCommitter::start(Arc::clone(&context), &config));
+        let pipeline = Pipeline::new(Arc::clone(&context), group_commit);
+        let http = Arc::new(Service::new(pipeline, endpoint_cache, &config));
+        Self {
+            inner: Arc::new(Inner {
+                config,
+                context,
+                http,
+                tasks,
+                jobs,
+                jobs_wakeup,
+            }),
         }
     }
 }
@@ -211,20 +259,20 @@ impl Runtime {
     /// The database.
     #[must_use]
     pub fn db(&self) -> &Db {
-        &self.inner.db
+        &self.inner.context.db
     }
 
     /// The endpoints, through the cache the server looks them up in: a change made here is seen
     /// by the very next delivery (one made elsewhere, once the database tells of it).
     #[must_use]
-    pub fn endpoints(&self) -> &crate::store::endpoints::CachedEndpoints {
-        &self.inner.endpoint_cache
+    pub fn endpoints(&self) -> &CachedEndpoints {
+        self.inner.http.endpoints()
     }
 
     /// The compiled-in receivers.
     #[must_use]
     pub fn registry(&self) -> &Registry {
-        &self.inner.registry
+        &self.inner.context.registry
     }
 
     /// The configuration.
@@ -235,15 +283,15 @@ impl Runtime {
 
     /// The compiled-in lifecycle hooks.
     #[must_use]
-    pub fn hooks(&self) -> &crate::hooks::HookRegistry {
-        &self.inner.hooks
+    pub fn hooks(&self) -> &HookRegistry {
+        &self.inner.context.hooks
     }
 
     /// The metrics (served at `GET /metrics`), when `STRIPE_RECEIVER_METRICS` is on; `None`
     /// otherwise.
     #[must_use]
-    pub fn metrics(&self) -> Option<&crate::metrics::Metrics> {
-        self.inner.metrics.as_ref()
+    pub fn metrics(&self) -> Option<&Metrics> {
+        self.inner.context.metrics.as_ref()
     }
 
     /// Logs every compiled-in receiver (event types, path, file:line) and lifecycle hook
@@ -280,6 +328,32 @@ impl Runtime {
         }
     }
 
+    /// The router: `POST /webhooks/{uuid}` (a trailing slash is accepted too; other methods get
+    /// 405) and `GET /healthz`. Nest it into your own axum app, outside any auth or CSRF layer
+    /// of yours (Stripe authenticates with the signature, not with your session):
+    ///
+    /// ```ignore
+    /// let app = Router::new().nest("/stripe", runtime.router()).merge(your_routes);
+    /// axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await?;
+    /// ```
+    ///
+    /// Serve it with `into_make_service_with_connect_info::<SocketAddr>()` so deliveries record
+    /// the client's IP; without it `remote_ip` is stored as null.
+    ///
+    /// With `STRIPE_RECEIVER_METRICS` on, the router also serves `GET /metrics` (Prometheus
+    /// text). It is then reachable wherever the webhooks are, which is usually the internet:
+    /// mount [`Runtime::metrics_router`] on an internal listener instead and leave metrics off
+    /// here if that matters to you.
+    pub fn router(&self) -> Router {
+        http::router(Arc::clone(&self.inner.http))
+    }
+
+    /// A router serving only `GET /metrics` (Prometheus text format; 404 while metrics are
+    /// off), to mount on a listener of your own that only your monitoring reaches.
+    pub fn metrics_router(&self) -> Router {
+        http::metrics_router(Arc::clone(&self.inner.http))
+    }
+
     /// Serves the router on `listener` until `shutdown` completes, then stops accepting
     /// connections and lets in-flight webhooks finish (graceful shutdown).
     ///
@@ -297,7 +371,7 @@ impl Runtime {
             .with_graceful_shutdown(shutdown)
             .await?;
         self.finish_after_commit_actions().await;
-        self.inner.endpoint_cache.stop().await;
+        self.inner.http.stop().await;
         Ok(())
     }
 
@@ -305,7 +379,15 @@ impl Runtime {
     /// one beside the server unless `STRIPE_RECEIVER_JOBS_WORKER=false`; `stripe-receiver jobs
     /// work` runs one alone.
     pub async fn run_jobs(&self, shutdown: impl Future<Output = ()>) {
-        crate::jobs::run_worker(Arc::clone(&self.inner), shutdown).await;
+        let context = &self.inner.context;
+        let worker = Worker {
+            db: context.db.clone(),
+            jobs: Arc::clone(&self.inner.jobs),
+            state: context.state.clone(),
+            wakeup: Arc::clone(&self.inner.jobs_wakeup),
+            settings: WorkerSettings::from_config(&self.inner.config),
+        };
+        jobs::run_worker(Arc::new(worker), shutdown).await;
     }
 
     /// Waits (at most 10 s) for the after-commit actions of committed webhooks still running.

@@ -3,7 +3,7 @@
 
 use std::future::Future;
 
-use crate::receiver::BoxFuture;
+use crate::boxed::BoxFuture;
 
 /// Boxes the future returned by an async receiver fn.
 ///

@@ -2,9 +2,9 @@
 
 use std::future::Future;
 
+use crate::boxed::BoxError;
 use crate::db::{Backend, TxConn};
 use crate::effects::Effects;
-use crate::receiver::BoxError;
 
 /// The webhook's database transaction, as seen by a receiver (`tx: &mut Tx<'_>`).
 ///

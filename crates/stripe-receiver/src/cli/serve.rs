@@ -9,7 +9,7 @@ use crate::runtime::{shutdown_signal, Runtime};
 
 pub(super) async fn run(runtime: &Runtime) -> Result<ExitCode, CliError> {
     runtime.log_receivers();
-    crate::coverage::warn_unhandled(runtime).await;
+    crate::coverage::warn_unhandled(runtime.db(), runtime.registry()).await;
     let addr = runtime.config().listen;
     let listener = TcpListener::bind(addr)
         .await

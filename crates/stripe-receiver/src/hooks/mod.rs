@@ -15,7 +15,6 @@ mod delivery;
 mod hook;
 mod kind;
 mod registry;
-pub(crate) mod run;
 mod values;
 
 pub use args::{HookArg, HookArgError, HookParts};

@@ -1,13 +1,15 @@
 //! `GET /healthz`.
 
+use std::sync::Arc;
+
 use axum::extract::State;
 use axum::http::StatusCode;
 
-use crate::runtime::Runtime;
+use super::Service;
 
 /// 200 `ok` when the database answers a query, 503 otherwise.
-pub(super) async fn healthz(State(rt): State<Runtime>) -> (StatusCode, &'static str) {
-    match rt.db().ping().await {
+pub(super) async fn healthz(State(service): State<Arc<Service>>) -> (StatusCode, &'static str) {
+    match service.pipeline.context().db.ping().await {
         Ok(()) => (StatusCode::OK, "ok\n"),
         Err(e) => {
             tracing::warn!(error = %e, "health check: database unavailable");

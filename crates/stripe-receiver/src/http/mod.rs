@@ -1,55 +1,84 @@
-//! The HTTP surface (PRODUCT.md §6): `POST /webhooks/{uuid}`, `GET /healthz`, and `GET /metrics`
-//! when metrics are on.
+//! The HTTP surface: `POST /webhooks/{uuid}`, `GET /healthz`, and `GET /metrics` when metrics
+//! are on. The only module that knows HTTP status codes: [`answer`] maps what processing came to
+//! onto the answer.
+//!
+//! Dependencies point down: the handlers share a [`Service`] (the processing pipeline, the
+//! endpoint cache and the HTTP settings) that the runtime builds; this module does not know the
+//! runtime.
 
+mod answer;
 mod headers;
 mod healthz;
 mod metrics;
 mod remote_ip;
 mod webhook;
 
+use std::sync::Arc;
+
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use axum::Router;
 
-use crate::runtime::Runtime;
+use crate::config::Config;
+use crate::endpoint_cache::CachedEndpoints;
+use crate::process::Pipeline;
 
-impl Runtime {
-    /// The router: `POST /webhooks/{uuid}` (a trailing slash is accepted too; other methods get
-    /// 405) and `GET /healthz`. Nest it into your own axum app, outside any auth or CSRF layer
-    /// of yours (Stripe authenticates with the signature, not with your session):
-    ///
-    /// ```ignore
-    /// let app = Router::new().nest("/stripe", runtime.router()).merge(your_routes);
-    /// axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await?;
-    /// ```
-    ///
-    /// Serve it with `into_make_service_with_connect_info::<SocketAddr>()` so deliveries record
-    /// the client's IP; without it `remote_ip` is stored as null.
-    ///
-    /// With `STRIPE_RECEIVER_METRICS` on, the router also serves `GET /metrics` (Prometheus
-    /// text). It is then reachable wherever the webhooks are, which is usually the internet:
-    /// mount [`Runtime::metrics_router`] on an internal listener instead and leave metrics off
-    /// here if that matters to you.
-    pub fn router(&self) -> Router {
-        let router = Router::new()
-            .route("/webhooks/{uuid}", post(webhook::receive))
-            .route("/webhooks/{uuid}/", post(webhook::receive))
-            .route("/healthz", get(healthz::healthz));
-        let router = if self.metrics().is_some() {
-            router.route("/metrics", get(metrics::metrics))
-        } else {
-            router
-        };
+pub(crate) use answer::status_of;
+
+/// What the handlers share (one `Arc` per request).
+pub(crate) struct Service {
+    pipeline: Pipeline,
+    /// The endpoints of `POST /webhooks/{uuid}`, kept in step with the database.
+    endpoints: CachedEndpoints,
+    /// `STRIPE_RECEIVER_MAX_BODY`, in bytes.
+    max_body: usize,
+    /// `STRIPE_RECEIVER_TRUSTED_PROXY_HEADER`: where the client's IP is read from, if set.
+    trusted_proxy_header: Option<String>,
+}
+
+impl Service {
+    /// The service of `pipeline`, looking endpoints up in `endpoints`, with `config`'s HTTP
+    /// settings.
+    pub(crate) fn new(pipeline: Pipeline, endpoints: CachedEndpoints, config: &Config) -> Self {
+        Self {
+            pipeline,
+            endpoints,
+            max_body: config.max_body,
+            trusted_proxy_header: config.trusted_proxy_header.clone(),
+        }
+    }
+
+    /// The endpoints, through the cache deliveries are looked up in.
+    pub(crate) fn endpoints(&self) -> &CachedEndpoints {
+        &self.endpoints
+    }
+
+    /// Stops the endpoint cache's listener (PostgreSQL); lookups then go to the database.
+    pub(crate) async fn stop(&self) {
+        self.endpoints.stop().await;
+    }
+}
+
+/// `POST /webhooks/{uuid}` (and with a trailing slash), `GET /healthz`, and `GET /metrics` when
+/// metrics are on; bodies over the limit are refused.
+pub(crate) fn router(service: Arc<Service>) -> Router {
+    let router = Router::new()
+        .route("/webhooks/{uuid}", post(webhook::receive))
+        .route("/webhooks/{uuid}/", post(webhook::receive))
+        .route("/healthz", get(healthz::healthz));
+    let router = if service.pipeline.context().metrics.is_some() {
+        router.route("/metrics", get(metrics::metrics))
+    } else {
         router
-            .layer(DefaultBodyLimit::max(self.config().max_body))
-            .with_state(self.clone())
-    }
+    };
+    router
+        .layer(DefaultBodyLimit::max(service.max_body))
+        .with_state(service)
+}
 
-    /// A router serving only `GET /metrics` (Prometheus text format; 404 while metrics are
-    /// off), to mount on a listener of your own that only your monitoring reaches.
-    pub fn metrics_router(&self) -> Router {
-        Router::new()
-            .route("/metrics", get(metrics::metrics))
-            .with_state(self.clone())
-    }
+/// Only `GET /metrics` (404 while metrics are off).
+pub(crate) fn metrics_router(service: Arc<Service>) -> Router {
+    Router::new()
+        .route("/metrics", get(metrics::metrics))
+        .with_state(service)
 }

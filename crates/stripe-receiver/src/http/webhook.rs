@@ -1,6 +1,7 @@
 //! `POST /webhooks/{uuid}`.
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, FromRequest, Path, Request, State};
@@ -11,22 +12,26 @@ use chrono::Utc;
 use tracing::Instrument;
 use uuid::Uuid;
 
-use crate::process::{self, Incoming};
-use crate::runtime::Runtime;
+use crate::process::Incoming;
 use crate::signature::SIGNATURE_HEADER;
+
+use super::answer::Answer;
+use super::headers;
+use super::remote_ip::remote_ip;
+use super::Service;
 
 /// Receives one delivery: 404 for an unknown or disabled endpoint (empty body, nothing stored),
 /// 413 for a body over the limit (nothing stored), else the processing contract
-/// ([`crate::process`]).
+/// ([`crate::process`]), answered by [`Answer`].
 pub(super) async fn receive(
-    State(rt): State<Runtime>,
+    State(service): State<Arc<Service>>,
     Path(uuid): Path<String>,
     request: Request,
 ) -> Response {
     let Ok(uuid) = Uuid::parse_str(&uuid) else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    let endpoint = match rt.endpoints().get(uuid).await {
+    let endpoint = match service.endpoints.get(uuid).await {
         Ok(Some(e)) if e.enabled => e,
         Ok(_) => return StatusCode::NOT_FOUND.into_response(),
         Err(e) => {
@@ -50,9 +55,8 @@ pub(super) async fn receive(
             .extensions()
             .get::<ConnectInfo<SocketAddr>>()
             .map(|c| c.0);
-        let remote_ip =
-            super::remote_ip::remote_ip(headers, peer, rt.config().trusted_proxy_header.as_deref());
-        let header_json = super::headers::to_json(headers);
+        let remote_ip = remote_ip(headers, peer, service.trusted_proxy_header.as_deref());
+        let header_json = headers::to_json(headers);
         let signature = headers
             .get(SIGNATURE_HEADER)
             .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
@@ -61,7 +65,7 @@ pub(super) async fn receive(
             Err(rejection) => {
                 tracing::warn!(status = %rejection.status(), "body refused: {rejection}");
                 if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                    let limit = rt.config().max_body;
+                    let limit = service.max_body;
                     let error = format!("the body is larger than the limit of {limit} bytes");
                     return (
                         rejection.status(),
@@ -82,18 +86,17 @@ pub(super) async fn receive(
             body,
         };
         let started = std::time::Instant::now();
-        let reply = process::process(&rt.inner, incoming).await;
-        if let Some(metrics) = rt.metrics() {
-            metrics.delivery(
-                reply.outcome,
-                reply.event_type.as_deref(),
-                started.elapsed(),
-            );
+        let result = service.pipeline.process(incoming).await;
+        if let Some(metrics) = &service.pipeline.context().metrics {
+            let (outcome, event_type) = match &result {
+                Ok(processed) => (processed.outcome, Some(processed.event_type.as_str())),
+                Err(failure) => (failure.outcome, failure.event_type.as_deref()),
+            };
+            metrics.delivery(outcome, event_type, started.elapsed());
         }
-        tracing::info!(status = reply.status, "delivery answered");
-        let status =
-            StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        (status, Json(reply)).into_response()
+        let response = Answer(result).into_response();
+        tracing::info!(status = response.status().as_u16(), "delivery answered");
+        response
     }
     .instrument(span)
     .await

@@ -52,7 +52,7 @@ impl Tx<'_> {
         })?;
         let id = Uuid::now_v7();
         let event_id = self.effects().event_id.clone();
-        let max_attempts = settings.max_attempts;
+        let max_attempts = settings.max_attempts();
         store::insert(
             self,
             id,

@@ -24,5 +24,5 @@ pub use enqueue::EnqueueError;
 pub use job::{Job, JobRecord, JobStatus};
 pub use kind::{JobArg, JobArgError, JobKind, JobParts, JobRegistry, JobRegistryError, Payload};
 pub use store::{list, retry, JobFilter};
-pub(crate) use worker::run_worker;
 pub use worker::WorkerSettings;
+pub(crate) use worker::{run_worker, Worker};

@@ -7,12 +7,15 @@ use std::time::Duration;
 
 use chrono::Utc;
 use futures_util::FutureExt;
+use tokio::sync::Notify;
 use tracing::Instrument;
 
-use super::kind::JobParts;
+use super::kind::{JobParts, JobRegistry};
 use super::store::{self, Claimed};
 use crate::config::Config;
-use crate::runtime::Inner;
+use crate::db::Db;
+use crate::error_chain::panic_message;
+use crate::state::StateMap;
 
 /// How a worker paces itself (from [`Config`]).
 #[derive(Debug, Clone, Copy)]
@@ -53,14 +56,26 @@ impl WorkerSettings {
     }
 }
 
+/// What a worker needs, handed in by whoever starts it (the runtime).
+pub(crate) struct Worker {
+    pub db: Db,
+    /// The job kinds linked into the binary.
+    pub jobs: Arc<JobRegistry>,
+    /// The values job fns take as `State<T>`.
+    pub state: StateMap,
+    /// Notified when a committed webhook enqueued jobs, so they run without waiting for the poll.
+    pub wakeup: Arc<Notify>,
+    pub settings: WorkerSettings,
+}
+
 /// Runs jobs until `shutdown` completes: up to [`WorkerSettings::batch`] at once, each in a task
 /// of its own, taking new due jobs as soon as a slot is free (a slow job holds one slot, not the
 /// others). On shutdown it takes no new job and waits for the running ones (each ends by its
 /// lease at the latest; a second Ctrl-C exits at once).
-pub(crate) async fn run_worker(rt: Arc<Inner>, shutdown: impl Future<Output = ()>) {
-    let settings = WorkerSettings::from_config(&rt.config);
+pub(crate) async fn run_worker(worker: Arc<Worker>, shutdown: impl Future<Output = ()>) {
+    let settings = worker.settings;
     tokio::pin!(shutdown);
-    let kinds: Vec<&str> = rt.jobs.kinds().iter().map(|k| k.name()).collect();
+    let kinds: Vec<&str> = worker.jobs.kinds().iter().map(|k| k.name()).collect();
     tracing::info!(kinds = %kinds.join(","), slots = settings.batch, "job worker started");
     let mut running = tokio::task::JoinSet::new();
     loop {
@@ -70,12 +85,12 @@ pub(crate) async fn run_worker(rt: Arc<Inner>, shutdown: impl Future<Output = ()
         let mut claimed_any = false;
         if free > 0 {
             let now = Utc::now();
-            match store::claim(&rt.db, now, now + settings.lease, free).await {
+            match store::claim(&worker.db, now, now + settings.lease, free).await {
                 Ok(claimed) => {
                     claimed_any = !claimed.is_empty();
                     for job in claimed {
-                        let rt = Arc::clone(&rt);
-                        running.spawn(async move { run_one(&rt, &settings, job).await });
+                        let worker = Arc::clone(&worker);
+                        running.spawn(async move { run_one(&worker, &settings, job).await });
                     }
                 }
                 Err(e) => tracing::warn!(error = %e, "job worker: cannot take jobs; trying again"),
@@ -87,7 +102,7 @@ pub(crate) async fn run_worker(rt: Arc<Inner>, shutdown: impl Future<Output = ()
         tokio::select! {
             () = &mut shutdown => break,
             Some(_) = running.join_next(), if !running.is_empty() => {}
-            () = rt.jobs_wakeup.notified() => {}
+            () = worker.wakeup.notified() => {}
             () = tokio::time::sleep(settings.poll) => {}
         }
     }
@@ -102,19 +117,19 @@ pub(crate) async fn run_worker(rt: Arc<Inner>, shutdown: impl Future<Output = ()
 }
 
 /// One attempt at one job, logged under a span of its own.
-async fn run_one(rt: &Inner, settings: &WorkerSettings, claimed: Claimed) {
+async fn run_one(worker: &Worker, settings: &WorkerSettings, claimed: Claimed) {
     let span = tracing::info_span!(
         "job",
         id = %claimed.job.id,
         name = %claimed.job.name,
         attempt = claimed.job.attempt
     );
-    attempt(rt, settings, claimed).instrument(span).await;
+    attempt(worker, settings, claimed).instrument(span).await;
 }
 
-async fn attempt(rt: &Inner, settings: &WorkerSettings, claimed: Claimed) {
+async fn attempt(worker: &Worker, settings: &WorkerSettings, claimed: Claimed) {
     let Claimed { job, payload } = claimed;
-    let result: Result<(), String> = match rt.jobs.get(&job.name) {
+    let result: Result<(), String> = match worker.jobs.get(&job.name) {
         None => Err(format!(
             "no #[stripe_job(\"{}\")] fn is linked into this binary",
             job.name
@@ -122,9 +137,9 @@ async fn attempt(rt: &Inner, settings: &WorkerSettings, claimed: Claimed) {
         Some(kind) => {
             let parts = JobParts {
                 job: &job,
-                db: &rt.db,
+                db: &worker.db,
                 payload: &payload,
-                state: &rt.state,
+                state: &worker.state,
             };
             let run = AssertUnwindSafe(kind.call(parts)).catch_unwind();
             match tokio::time::timeout(settings.lease, run).await {
@@ -132,10 +147,7 @@ async fn attempt(rt: &Inner, settings: &WorkerSettings, claimed: Claimed) {
                     "still running when its {:?} lease ended",
                     settings.lease
                 )),
-                Ok(Err(panic)) => Err(format!(
-                    "panicked: {}",
-                    crate::process::panic_message(&*panic)
-                )),
+                Ok(Err(panic)) => Err(format!("panicked: {}", panic_message(&*panic))),
                 Ok(Ok(Err(e))) => Err(e.to_string()),
                 Ok(Ok(Ok(()))) => Ok(()),
             }
@@ -157,7 +169,7 @@ async fn attempt(rt: &Inner, settings: &WorkerSettings, claimed: Claimed) {
             Err((error, Some(now + delay)))
         }
     };
-    match store::finish(&rt.db, &job, outcome, now).await {
+    match store::finish(&worker.db, &job, outcome, now).await {
         Ok(true) => {}
         Ok(false) => tracing::warn!(
             "job was taken again by another worker (lease expired); its outcome here is dropped"

@@ -1,10 +1,29 @@
 //! What runs inside the webhook's transaction: the event row, the receivers, the delivery row.
 
-use super::*;
+use std::panic::AssertUnwindSafe;
+use std::time::{Duration, Instant};
+
+use futures_util::FutureExt;
+use sha2::{Digest, Sha256};
+use tracing::{info_span, Instrument};
+
+use crate::delivery::{Delivery, Outcome};
+use crate::effects::Effects;
+use crate::error_chain::panic_message;
+use crate::event::{Event, EventData};
+use crate::hooks::HookKind;
+use crate::receiver::{Parts, Receiver};
+use crate::store::{deliveries, events};
+use crate::tx::Tx;
+
+use super::context::Context;
+use super::fault::Fault;
+use super::hooks::{hook_deadline, run_hooks, HookInput};
+use super::incoming::{with_error, Incoming};
 
 /// A verified event with what storing it needs, computed once per webhook before it waits for
 /// the writer (not on the writer's critical path, and not again for a retried attempt).
-pub(crate) struct Verified {
+pub(super) struct Verified {
     pub event: Event,
     /// `data` as stored in `stripe_events.data`.
     pub data_json: String,
@@ -13,7 +32,7 @@ pub(crate) struct Verified {
 }
 
 impl Verified {
-    pub(crate) fn new(event: Event, body: &[u8]) -> Self {
+    pub(super) fn new(event: Event, body: &[u8]) -> Self {
         let data_json = serde_json::to_string(&event.data).expect("a parsed JSON value serializes");
         let body_hash = hex::encode(Sha256::digest(body));
         Self {
@@ -25,7 +44,7 @@ impl Verified {
 }
 
 /// The part of processing that runs inside the transaction.
-pub(crate) struct Applied {
+pub(super) struct Applied {
     pub outcome: Outcome,
     pub receivers: Vec<&'static str>,
     /// What the committed transaction left to do (filled in after the commit).
@@ -39,13 +58,13 @@ pub(crate) struct Applied {
 /// Stores the event and runs its receivers inside `tx`, and says what the delivery row is. The
 /// caller writes that row in the same transaction ([`write_record`]), then commits on `Ok` and
 /// rolls back on `Err`.
-pub(crate) async fn apply(
-    rt: &Inner,
+async fn apply(
+    ctx: &Context,
     tx: &mut Tx<'_>,
     incoming: &Incoming,
     event: &Verified,
     deadline: tokio::time::Instant,
-) -> Result<Applied, Failure> {
+) -> Result<Applied, Fault> {
     let Verified {
         event,
         data_json,
@@ -100,17 +119,17 @@ pub(crate) async fn apply(
         });
     }
     let mut ran = Vec::new();
-    for receiver in rt.registry.receivers_for(&event.type_) {
-        tokio::time::timeout_at(deadline, run_receiver(rt, receiver, tx, event))
+    for receiver in ctx.registry.receivers_for(&event.type_) {
+        tokio::time::timeout_at(deadline, run_receiver(ctx, receiver, tx, event))
             .await
             .map_err(|_| {
-                if let Some(metrics) = &rt.metrics {
-                    let elapsed = Duration::from_secs(rt.config.processing_timeout_secs);
+                if let Some(metrics) = &ctx.metrics {
+                    let elapsed = Duration::from_secs(ctx.settings.processing_timeout_secs);
                     metrics.receiver(receiver.path(), elapsed, Some("receiver_timeout"));
                 }
-                Failure::Timeout {
+                Fault::Timeout {
                     path: receiver.path(),
-                    limit_secs: rt.config.processing_timeout_secs,
+                    limit_secs: ctx.settings.processing_timeout_secs,
                 }
             })??;
         ran.push(receiver.path());
@@ -133,19 +152,19 @@ pub(crate) async fn apply(
 /// row, receivers, delivery row), then `webhook_post_process` with the outcome — all inside
 /// `tx` and within one processing timeout. A failing hook fails the attempt (rollback).
 pub(super) async fn apply_hooked(
-    rt: &Inner,
+    ctx: &Context,
     tx: &mut Tx<'_>,
     incoming: &Incoming,
     verified: &Verified,
-) -> Result<Applied, Failure> {
+) -> Result<Applied, Fault> {
     let event = &verified.event;
-    let deadline = hook_deadline(rt);
+    let deadline = hook_deadline(ctx);
     let pre_process = HookInput {
         event: Some(event),
         ..HookInput::default()
     };
     run_hooks(
-        rt,
+        ctx,
         HookKind::PreProcess,
         incoming,
         pre_process,
@@ -153,15 +172,15 @@ pub(super) async fn apply_hooked(
         deadline,
     )
     .await
-    .map_err(Failure::Hook)?;
-    let applied = apply(rt, tx, incoming, verified, deadline).await?;
+    .map_err(Fault::Hook)?;
+    let applied = apply(ctx, tx, incoming, verified, deadline).await?;
     let post_process = HookInput {
         event: Some(event),
         outcome: Some(applied.outcome),
         ..HookInput::default()
     };
     run_hooks(
-        rt,
+        ctx,
         HookKind::PostProcess,
         incoming,
         post_process,
@@ -169,12 +188,12 @@ pub(super) async fn apply_hooked(
         deadline,
     )
     .await
-    .map_err(Failure::Hook)?;
+    .map_err(Fault::Hook)?;
     Ok(applied)
 }
 
 /// Writes the delivery row [`apply`] left in `applied`, inside `tx`.
-pub(super) async fn write_record(tx: &mut Tx<'_>, applied: &mut Applied) -> Result<(), Failure> {
+pub(super) async fn write_record(tx: &mut Tx<'_>, applied: &mut Applied) -> Result<(), Fault> {
     if let Some(record) = applied.record.take() {
         deliveries::insert(tx, &record).await?;
     }
@@ -183,11 +202,7 @@ pub(super) async fn write_record(tx: &mut Tx<'_>, applied: &mut Applied) -> Resu
 
 /// Records a delivery of an already stored event: `duplicate` when the content is the same,
 /// `conflict` (and a warning) when it differs. No receiver runs.
-pub(super) fn record_repeat(
-    incoming: &Incoming,
-    event: &Event,
-    same: bool,
-) -> Result<Applied, Failure> {
+fn record_repeat(incoming: &Incoming, event: &Event, same: bool) -> Result<Applied, Fault> {
     let outcome = if same {
         Outcome::Duplicate
     } else {
@@ -215,12 +230,12 @@ pub(super) fn record_repeat(
     })
 }
 
-pub(super) async fn run_receiver(
-    rt: &Inner,
+async fn run_receiver(
+    ctx: &Context,
     receiver: &'static Receiver,
     tx: &mut Tx<'_>,
     event: &Event,
-) -> Result<(), Failure> {
+) -> Result<(), Fault> {
     let span = info_span!(
         "receiver",
         path = receiver.path(),
@@ -232,7 +247,7 @@ pub(super) async fn run_receiver(
     let parts = Parts {
         event,
         tx: Some(&mut rtx),
-        state: &rt.state,
+        state: &ctx.state,
     };
     let result = AssertUnwindSafe(receiver.call(parts))
         .catch_unwind()
@@ -241,7 +256,7 @@ pub(super) async fn run_receiver(
     let elapsed = started.elapsed();
     span.record("duration_us", elapsed.as_micros());
     span.in_scope(|| tracing::debug!(elapsed_us = elapsed.as_micros(), "receiver done"));
-    if let Some(metrics) = &rt.metrics {
+    if let Some(metrics) = &ctx.metrics {
         let failure = match &result {
             Ok(Ok(())) => None,
             Ok(Err(_)) => Some("receiver_error"),
@@ -251,18 +266,18 @@ pub(super) async fn run_receiver(
     }
     match result {
         Ok(Ok(())) => Ok(()),
-        Ok(Err(error)) => Err(Failure::Receiver {
+        Ok(Err(error)) => Err(Fault::Receiver {
             path: receiver.path(),
             error,
         }),
-        Err(panic) => Err(Failure::Panic {
+        Err(panic) => Err(Fault::Panic {
             path: receiver.path(),
             message: panic_message(&*panic),
         }),
     }
 }
 
-pub(super) fn same_json(stored: &str, data: &crate::event::EventData) -> bool {
+fn same_json(stored: &str, data: &EventData) -> bool {
     serde_json::from_str::<serde_json::Value>(stored)
         .ok()
         .zip(serde_json::to_value(data).ok())

@@ -4,7 +4,8 @@
 //! A request hands its verified event to a queue ([`GroupCommitter::submit`]) and waits. A
 //! writer task takes the first queued webhook and every other one already queued (at most
 //! `STRIPE_RECEIVER_GROUP_COMMIT_MAX_BATCH`), begins one transaction and runs, for each webhook
-//! in arrival order, the same work as a transaction of its own would run ([`apply_hooked`])
+//! in arrival order, the same work as a transaction of its own would run
+//! ([`super::apply::apply_hooked`])
 //! inside a savepoint:
 //!
 //! - success: the savepoint is released and the webhook waits for the batch's commit; its
@@ -23,13 +24,25 @@
 
 use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicU8, Ordering::SeqCst};
-use std::sync::{Arc, Weak};
+use std::sync::Arc;
+use std::time::Duration;
 
 use futures_util::FutureExt;
 use tokio::sync::{mpsc, oneshot, Mutex};
 use tracing::Instrument;
 
-use super::*;
+use crate::config::Config;
+use crate::db::Backend;
+use crate::delivery::Delivery;
+use crate::effects::Effects;
+use crate::error_chain::panic_message;
+use crate::store::deliveries;
+use crate::tx::Tx;
+
+use super::apply::{apply_hooked, Applied, Verified};
+use super::context::Context;
+use super::fault::Fault;
+use super::incoming::Incoming;
 
 /// How many webhooks may wait in the queue before `submit` itself waits (back-pressure).
 const QUEUE_DEPTH: usize = 4096;
@@ -39,7 +52,7 @@ pub(crate) struct GroupCommitter {
     queue: mpsc::Sender<Job>,
     /// `STRIPE_RECEIVER_DB_TIMEOUT`: the longest a webhook waits for a writer to take it, as
     /// it would wait for a pooled connection without group commit.
-    wait_limit: std::time::Duration,
+    wait_limit: Duration,
 }
 
 /// A webhook waiting for a batch.
@@ -62,20 +75,20 @@ const ABANDONED: u8 = 2;
 #[allow(clippy::large_enum_variant)]
 pub(super) enum Batched {
     /// It ran in a batch: `Ok` once the batch committed, `Err` when its savepoint was rolled back.
-    Done(Result<Applied, Failure>),
+    Done(Result<Applied, Fault>),
     /// The batch could not commit (or the writer is gone): nothing of this webhook was written;
     /// run it in a transaction of its own.
     Alone,
 }
 
 impl GroupCommitter {
-    /// Starts the writer tasks: one for SQLite, `group_commit_writers` for PostgreSQL. They stop
-    /// when the runtime is dropped (the queue closes).
-    pub(crate) fn start(rt: Weak<Inner>, backend: crate::db::Backend, config: &Config) -> Self {
+    /// Starts the writer tasks on `context`'s database: one for SQLite, `group_commit_writers`
+    /// for PostgreSQL. They stop when the committer is dropped (the queue closes).
+    pub(crate) fn start(context: Arc<Context>, config: &Config) -> Self {
         let (queue, receiver) = mpsc::channel(QUEUE_DEPTH);
         let receiver = Arc::new(Mutex::new(receiver));
-        let writers = match backend {
-            crate::db::Backend::Sqlite => 1,
+        let writers = match context.db.backend() {
+            Backend::Sqlite => 1,
             _ => config.group_commit_writers.max(1),
         };
         let max_batch = config.group_commit_max_batch.max(1) as usize;
@@ -83,7 +96,11 @@ impl GroupCommitter {
         // group commit (multi-threaded; `block_in_place` and `tokio::spawn` behave the same).
         // A writer on a thread of its own measured no faster (BENCHMARKS.md).
         for _ in 0..writers {
-            tokio::spawn(writer(rt.clone(), Arc::clone(&receiver), max_batch));
+            tokio::spawn(writer(
+                Arc::clone(&context),
+                Arc::clone(&receiver),
+                max_batch,
+            ));
         }
         Self {
             queue,
@@ -116,7 +133,7 @@ impl GroupCommitter {
             // timeout would (503, nothing written) — unless a writer took it meanwhile; then
             // its batch decides, bounded by the processing timeout.
             Err(_) => match claim.compare_exchange(WAITING, ABANDONED, SeqCst, SeqCst) {
-                Ok(_) => Batched::Done(Err(Failure::Database(sqlx::Error::PoolTimedOut))),
+                Ok(_) => Batched::Done(Err(Fault::Database(sqlx::Error::PoolTimedOut))),
                 Err(_) => answer.await.unwrap_or(Batched::Alone),
             },
         }
@@ -124,7 +141,7 @@ impl GroupCommitter {
 }
 
 /// One writer: takes a batch from the queue, runs it, and again, until the queue closes.
-async fn writer(rt: Weak<Inner>, queue: Arc<Mutex<mpsc::Receiver<Job>>>, max_batch: usize) {
+async fn writer(ctx: Arc<Context>, queue: Arc<Mutex<mpsc::Receiver<Job>>>, max_batch: usize) {
     loop {
         let batch = {
             let mut receiver = queue.lock().await;
@@ -144,10 +161,8 @@ async fn writer(rt: Weak<Inner>, queue: Arc<Mutex<mpsc::Receiver<Job>>>, max_bat
             }
             batch
         };
-        // The jobs' senders drop with the batch if the runtime is gone: their callers run alone.
-        let Some(rt) = rt.upgrade() else { return };
         let size = batch.len();
-        let run = run_batch(&rt, batch).boxed();
+        let run = run_batch(&ctx, batch).boxed();
         // A panic outside a receiver (receivers' panics are caught where they run) must not
         // stop the writer: the batch's jobs are dropped, so their callers run alone.
         if let Err(panic) = AssertUnwindSafe(run).catch_unwind().await {
@@ -193,10 +208,10 @@ enum Savepoint {
 /// by releasing its savepoint in the same statement that opens the next one; a webhook that
 /// failed is undone by `ROLLBACK TO SAVEPOINT`, which leaves the savepoint open for the next;
 /// the last one is released by the COMMIT.
-async fn run_batch(rt: &Arc<Inner>, batch: Vec<Job>) {
+async fn run_batch(ctx: &Context, batch: Vec<Job>) {
     let size = batch.len();
     let started = std::time::Instant::now();
-    let mut txn = match rt.db.begin().await {
+    let mut txn = match ctx.db.begin().await {
         Ok(txn) => txn,
         Err(e) => return fail_all(batch, &e),
     };
@@ -219,10 +234,10 @@ async fn run_batch(rt: &Arc<Inner>, batch: Vec<Job>) {
             }
         }
         savepoint = Savepoint::Clean;
-        let mut effects = Effects::new(rt.jobs_handle(), &job.verified.event.id);
+        let mut effects = Effects::new(ctx.jobs.clone(), &job.verified.event.id);
         let result = {
             let mut tx = Tx::new(txn.conn(), &mut effects);
-            apply_hooked(rt, &mut tx, &job.incoming, &job.verified)
+            apply_hooked(ctx, &mut tx, &job.incoming, &job.verified)
                 .instrument(job.span.clone())
                 .await
         };
@@ -274,7 +289,7 @@ async fn run_batch(rt: &Arc<Inner>, batch: Vec<Job>) {
                 commit_us = (started.elapsed() - worked).as_micros(),
                 "group commit"
             );
-            if let (Some(metrics), false) = (&rt.metrics, committed_later.is_empty()) {
+            if let (Some(metrics), false) = (&ctx.metrics, committed_later.is_empty()) {
                 metrics.group_commit(committed_later.len());
             }
             for (job, applied) in committed_later {
@@ -283,7 +298,7 @@ async fn run_batch(rt: &Arc<Inner>, batch: Vec<Job>) {
                     // The request is gone (the client disconnected) but its work committed:
                     // its after-commit actions still run, as they would have.
                     if let Some(effects) = applied.effects {
-                        crate::after_commit::start(rt, delivery, effects);
+                        ctx.after_commit.start(delivery, effects);
                     }
                 }
             }
@@ -306,7 +321,7 @@ fn fail_all(batch: Vec<Job>, e: &sqlx::Error) {
     for job in batch {
         let _ = job
             .done
-            .send(Batched::Done(Err(Failure::Database(same_error(e)))));
+            .send(Batched::Done(Err(Fault::Database(same_error(e)))));
     }
 }
 

@@ -1,6 +1,9 @@
-//! Validation of a delivery (PRODUCT.md §5): signature per the endpoint's mode, then the body as an event.
+//! Validation of a delivery: the signature per the endpoint's mode, then the body as an event.
 
-use super::*;
+use crate::endpoint::{Endpoint, ValidationMode};
+use crate::event::{Event, EventError};
+use crate::hooks::Validation;
+use crate::signature::{self, SignatureError};
 
 /// The result of validation.
 pub(super) enum Verdict {
@@ -78,7 +81,7 @@ impl Verdict {
     }
 }
 
-pub(super) fn invalid_signature(e: SignatureError) -> Verdict {
+fn invalid_signature(e: SignatureError) -> Verdict {
     Verdict::Invalid {
         class: e.class(),
         detail: e.to_string(),

@@ -1,27 +1,25 @@
-//! Calling the functions of one hook: in run order, each under a span, each caught if it
-//! panics, all within a deadline.
+//! Calling the lifecycle hooks from the pipeline: the functions of one hook in run order, each
+//! under a span, each caught if it panics, all within a deadline; and the
+//! `webhook_processing_error` hook once a failed delivery is recorded.
 
 use std::panic::AssertUnwindSafe;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use futures_util::FutureExt;
 use tracing::Instrument;
 
+use crate::boxed::BoxError;
 use crate::delivery::Outcome;
-use crate::error_chain::error_chain;
-use crate::process::{panic_message, Incoming};
-use crate::receiver::BoxError;
-use crate::runtime::Inner;
-use crate::{Event, Tx};
+use crate::error_chain::{error_chain, panic_message};
+use crate::event::Event;
+use crate::hooks::{Hook, HookKind, HookParts, ProcessingError, Validation, WebhookDelivery};
+use crate::tx::Tx;
 
-use super::args::HookParts;
-use super::delivery::WebhookDelivery;
-use super::hook::Hook;
-use super::kind::HookKind;
-use super::values::{ProcessingError, Validation};
+use super::context::Context;
+use super::incoming::Incoming;
 
 /// How one hook function failed.
-pub(crate) enum HookFailure {
+pub(super) enum HookFailure {
     /// It returned an error.
     Error(BoxError),
     /// It panicked, with this message.
@@ -31,7 +29,7 @@ pub(crate) enum HookFailure {
 }
 
 /// A hook function that failed, and how.
-pub(crate) struct HookFault {
+pub(super) struct HookFault {
     pub kind: HookKind,
     pub path: &'static str,
     pub failure: HookFailure,
@@ -39,7 +37,7 @@ pub(crate) struct HookFault {
 
 impl HookFault {
     /// The failure class stored on the delivery: `hook_error`, `hook_panic`, `hook_timeout`.
-    pub(crate) fn class(&self) -> &'static str {
+    pub(super) fn class(&self) -> &'static str {
         match self.failure {
             HookFailure::Error(_) => "hook_error",
             HookFailure::Panic(_) => "hook_panic",
@@ -48,7 +46,7 @@ impl HookFault {
     }
 
     /// `webhook_post_process hook app::audit: <message>`.
-    pub(crate) fn detail(&self) -> String {
+    pub(super) fn detail(&self) -> String {
         let what = match &self.failure {
             HookFailure::Error(error) => error_chain(&**error),
             HookFailure::Panic(message) => format!("panicked: {message}"),
@@ -60,7 +58,7 @@ impl HookFault {
     }
 
     /// The error returned by the hook, if it returned one (to find a retryable SQLSTATE in it).
-    pub(crate) fn error(&self) -> Option<&BoxError> {
+    pub(super) fn error(&self) -> Option<&BoxError> {
         match &self.failure {
             HookFailure::Error(error) => Some(error),
             _ => None,
@@ -70,7 +68,7 @@ impl HookFault {
 
 /// What the hook being run is told beyond the endpoint, the delivery and the API key.
 #[derive(Default)]
-pub(crate) struct HookInput<'a> {
+pub(super) struct HookInput<'a> {
     pub validation: Option<Validation>,
     pub event: Option<&'a Event>,
     pub outcome: Option<Outcome>,
@@ -83,15 +81,15 @@ pub(crate) struct HookInput<'a> {
 /// post_process); the others get the database handle instead. The first failure stops the rest
 /// and is returned, except for `webhook_processing_error`, whose failures are logged (and
 /// counted) and never returned: every one of its functions runs.
-pub(crate) async fn run_hooks(
-    rt: &Inner,
+pub(super) async fn run_hooks(
+    ctx: &Context,
     kind: HookKind,
     incoming: &Incoming,
     input: HookInput<'_>,
     mut tx: Option<&mut Tx<'_>>,
     deadline: tokio::time::Instant,
 ) -> Result<(), HookFault> {
-    let hooks = rt.hooks.hooks_for(kind);
+    let hooks = ctx.hooks.hooks_for(kind);
     if hooks.is_empty() {
         return Ok(());
     }
@@ -102,22 +100,23 @@ pub(crate) async fn run_hooks(
         headers: &incoming.headers,
         body: &incoming.body,
     };
-    let api_key = rt.config.api_key(incoming.endpoint.livemode);
+    let api_key = ctx.settings.api_key(incoming.endpoint.livemode);
     for hook in hooks {
         let mut hook_tx = tx.as_mut().map(|tx| tx.reborrow());
         let parts = HookParts {
             endpoint: &incoming.endpoint,
             delivery: &delivery,
             api_key,
-            state: &rt.state,
+            state: &ctx.state,
             validation: input.validation,
             event: input.event,
             outcome: input.outcome,
             error: input.error,
-            db: hook_tx.is_none().then_some(&rt.db),
+            db: hook_tx.is_none().then_some(&ctx.db),
             tx: hook_tx.as_mut(),
         };
-        let Err(failure) = run_one(hook, parts, deadline, rt.config.processing_timeout_secs).await
+        let Err(failure) =
+            run_one(hook, parts, deadline, ctx.settings.processing_timeout_secs).await
         else {
             continue;
         };
@@ -126,7 +125,7 @@ pub(crate) async fn run_hooks(
             path: hook.path(),
             failure,
         };
-        if let Some(metrics) = &rt.metrics {
+        if let Some(metrics) = &ctx.metrics {
             metrics.hook_failure(kind, hook.path(), fault.class());
         }
         if kind == HookKind::ProcessingError {
@@ -169,4 +168,38 @@ async fn run_one(
         Ok(Err(panic)) => Err(HookFailure::Panic(panic_message(&*panic))),
         Err(_) => Err(HookFailure::Timeout(limit_secs)),
     }
+}
+
+/// The deadline of a hook phase outside the transaction, and of one attempt's transaction
+/// (pre_process hooks, receivers and post_process hooks together): the processing timeout from
+/// now.
+pub(super) fn hook_deadline(ctx: &Context) -> tokio::time::Instant {
+    tokio::time::Instant::now() + Duration::from_secs(ctx.settings.processing_timeout_secs)
+}
+
+/// Runs every `webhook_processing_error` function, after the rollback and after the failed
+/// delivery row is written. Their failures and panics are logged inside [`run_hooks`] and change
+/// neither the record nor the answer.
+pub(super) async fn fire_processing_error(
+    ctx: &Context,
+    incoming: &Incoming,
+    event: Option<&Event>,
+    error: ProcessingError,
+) {
+    let input = HookInput {
+        event,
+        error: Some(&error),
+        ..HookInput::default()
+    };
+    let deadline = hook_deadline(ctx);
+    // Never an `Err` for this hook: every function runs and failures are only logged.
+    let _ = run_hooks(
+        ctx,
+        HookKind::ProcessingError,
+        incoming,
+        input,
+        None,
+        deadline,
+    )
+    .await;
 }

@@ -1,0 +1,71 @@
+//! What processing a delivery needs, handed in by whoever builds the pipeline (the runtime).
+
+use std::sync::Arc;
+
+use crate::after_commit::AfterCommitTasks;
+use crate::api_key::ApiKey;
+use crate::config::Config;
+use crate::db::Db;
+use crate::effects::JobsHandle;
+use crate::hooks::HookRegistry;
+use crate::metrics::Metrics;
+use crate::registry::Registry;
+use crate::signature::Clock;
+use crate::state::StateMap;
+
+use super::result::Failure;
+
+/// Everything the pipeline reads, and nothing it does not: shared (in an `Arc`) by the request
+/// handlers and the group-commit writers. Processing never reaches anything else of the runtime.
+pub(crate) struct Context {
+    pub db: Db,
+    /// The compiled-in receivers.
+    pub registry: Registry,
+    /// The compiled-in lifecycle hooks.
+    pub hooks: HookRegistry,
+    /// The values receivers and hooks take as `State<T>`.
+    pub state: StateMap,
+    /// The metrics, when `STRIPE_RECEIVER_METRICS` is on.
+    pub metrics: Option<Metrics>,
+    /// The clock signature timestamps are checked against.
+    pub clock: Arc<dyn Clock>,
+    pub settings: Settings,
+    /// What a webhook's transaction needs to enqueue jobs.
+    pub jobs: JobsHandle,
+    /// Where a committed webhook's after-commit actions run.
+    pub after_commit: AfterCommitTasks,
+    /// The HTTP status a failure is answered with, for `webhook_processing_error`
+    /// ([`crate::hooks::ProcessingError::status`]). The HTTP layer owns that mapping; the
+    /// runtime hands it in, so that processing does not depend on HTTP.
+    pub status_of: fn(&Failure) -> u16,
+}
+
+/// The configuration processing reads.
+pub(crate) struct Settings {
+    /// `STRIPE_RECEIVER_PROCESSING_TIMEOUT`, in seconds: the limit of each hook phase and of
+    /// each attempt's transaction.
+    pub processing_timeout_secs: u64,
+    /// The API keys hooks are given, by the endpoint's mode.
+    pub test_api_key: Option<ApiKey>,
+    pub live_api_key: Option<ApiKey>,
+}
+
+impl Settings {
+    /// What `config` says.
+    pub(crate) fn from_config(config: &Config) -> Self {
+        Self {
+            processing_timeout_secs: config.processing_timeout_secs,
+            test_api_key: config.api_key(false).cloned(),
+            live_api_key: config.api_key(true).cloned(),
+        }
+    }
+
+    /// The API key for an endpoint of this mode, if one is configured.
+    pub(crate) fn api_key(&self, livemode: bool) -> Option<&ApiKey> {
+        if livemode {
+            self.live_api_key.as_ref()
+        } else {
+            self.test_api_key.as_ref()
+        }
+    }
+}
