@@ -59,6 +59,7 @@ mod http;
 pub mod jobs;
 pub mod metrics;
 mod process;
+pub mod query;
 mod receiver;
 pub mod registration;
 pub mod registry;
