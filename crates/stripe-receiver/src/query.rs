@@ -55,14 +55,15 @@ use crate::tx::{Tx, TxConn};
 /// | `&str`, `String` | `TEXT` | `TEXT` (also `VARCHAR`) |
 /// | `i64` (`i32`, `i16`) | `INTEGER` | `BIGINT` (`INTEGER`, `SMALLINT`) |
 /// | `f64` (`f32`) | `REAL` | `DOUBLE PRECISION` (`REAL`) |
-/// | `bool` | `INTEGER`, 0 or 1 (`BOOLEAN` is an alias) | `BOOLEAN` |
+/// | `bool` | `INTEGER`, 0 or 1 (a column declared `BOOLEAN` holds that) | `BOOLEAN` |
 /// | `Vec<u8>`, `&[u8]` | `BLOB` | `BYTEA` |
 /// | `serde_json::Value`, `Json<T>` | `TEXT` holding the JSON | `JSONB` |
 /// | `chrono::DateTime<Utc>` | `TEXT`, RFC 3339 with offset (`2024-05-01T12:00:00.500+00:00`) | `TIMESTAMPTZ` (microseconds) |
 /// | `Option<T>` | as `T`, `None` is `NULL` | as `T`, `None` is `NULL` |
 ///
-/// An unsigned integer other than `u8`/`u16`/`u32`/`u64` (SQLite only) or a PostgreSQL-only type
-/// such as an array does not satisfy it: bind those on the native connection.
+/// A type one backend alone encodes does not satisfy it: an unsigned integer (SQLite only), an
+/// array or a range (PostgreSQL only). Bind those on the native connection ([`Tx::sqlite`],
+/// [`Tx::postgres`]).
 pub trait PortableEncode<'v>:
     Encode<'v, Sqlite> + Type<Sqlite> + Encode<'v, Postgres> + Type<Postgres>
 {
