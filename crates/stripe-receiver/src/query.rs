@@ -36,67 +36,98 @@
 use std::marker::PhantomData;
 
 use sqlx::error::BoxDynError;
+#[cfg(feature = "postgres")]
 use sqlx::postgres::{PgArguments, PgRow};
+#[cfg(feature = "sqlite")]
 use sqlx::sqlite::{SqliteArguments, SqliteRow};
-use sqlx::{
-    Arguments, ColumnIndex, Decode, Either, Encode, Executor, FromRow, PgConnection, Postgres,
-    Row as _, SqlSafeStr, SqlStr, Sqlite, SqliteConnection, Statement, Type,
-};
+#[cfg(feature = "sqlite")]
+use sqlx::Sqlite;
+use sqlx::{Arguments, Row as _, SqlSafeStr, SqlStr};
+use sqlx::{ColumnIndex, Decode, Encode, FromRow, Type};
+#[cfg(feature = "sqlite")]
+use sqlx::{Either, Executor, SqliteConnection, Statement};
+#[cfg(feature = "postgres")]
+use sqlx::{PgConnection, Postgres};
 
-use crate::tx::{Tx, TxConn};
+use crate::db::TxConn;
+use crate::tx::Tx;
 
-/// A value [`Query::bind`] accepts: one that both backends encode. Implemented for every such
-/// type; not meant to be implemented by hand.
-///
-/// How the common types are stored (the column types to declare on each backend):
-///
-/// | Rust | SQLite | PostgreSQL |
-/// |---|---|---|
-/// | `&str`, `String` | `TEXT` | `TEXT` (also `VARCHAR`) |
-/// | `i64` (`i32`, `i16`) | `INTEGER` | `BIGINT` (`INTEGER`, `SMALLINT`) |
-/// | `f64` (`f32`) | `REAL` | `DOUBLE PRECISION` (`REAL`) |
-/// | `bool` | `INTEGER`, 0 or 1 (a column declared `BOOLEAN` holds that) | `BOOLEAN` |
-/// | `Vec<u8>`, `&[u8]` | `BLOB` | `BYTEA` |
-/// | `serde_json::Value`, `Json<T>` | `TEXT` holding the JSON | `JSONB` |
-/// | `chrono::DateTime<Utc>` | `TEXT`, RFC 3339 with offset (`2024-05-01T12:00:00.500+00:00`) | `TIMESTAMPTZ` (microseconds) |
-/// | `Option<T>` | as `T`, `None` is `NULL` | as `T`, `None` is `NULL` |
-///
-/// A type one backend alone encodes does not satisfy it: an unsigned integer (SQLite only), an
-/// array or a range (PostgreSQL only). Bind those on the native connection ([`Tx::sqlite`],
-/// [`Tx::postgres`]).
-pub trait PortableEncode<'v>:
-    Encode<'v, Sqlite> + Type<Sqlite> + Encode<'v, Postgres> + Type<Postgres>
-{
+/// Declares a trait whose supertraits are one bound per backend this build has (the `sqlite`
+/// and `postgres` features), implemented for every type that meets them.
+macro_rules! for_each_backend {
+    (
+        $(#[$doc:meta])*
+        pub trait $name:ident $(<$lt:lifetime>)? : sqlite($($sqlite:tt)+), postgres($($postgres:tt)+);
+    ) => {
+        $(#[$doc])*
+        #[cfg(all(feature = "sqlite", feature = "postgres"))]
+        pub trait $name $(<$lt>)? : $($sqlite)+ + $($postgres)+ {}
+        #[cfg(all(feature = "sqlite", feature = "postgres"))]
+        impl<$($lt,)? T> $name $(<$lt>)? for T where T: $($sqlite)+ + $($postgres)+ {}
+
+        $(#[$doc])*
+        #[cfg(all(feature = "sqlite", not(feature = "postgres")))]
+        pub trait $name $(<$lt>)? : $($sqlite)+ {}
+        #[cfg(all(feature = "sqlite", not(feature = "postgres")))]
+        impl<$($lt,)? T> $name $(<$lt>)? for T where T: $($sqlite)+ {}
+
+        $(#[$doc])*
+        #[cfg(all(not(feature = "sqlite"), feature = "postgres"))]
+        pub trait $name $(<$lt>)? : $($postgres)+ {}
+        #[cfg(all(not(feature = "sqlite"), feature = "postgres"))]
+        impl<$($lt,)? T> $name $(<$lt>)? for T where T: $($postgres)+ {}
+    };
 }
 
-impl<'v, T> PortableEncode<'v> for T where
-    T: Encode<'v, Sqlite> + Type<Sqlite> + Encode<'v, Postgres> + Type<Postgres>
-{
+for_each_backend! {
+    /// A value [`Query::bind`] accepts: one that both backends encode (each backend this build
+    /// has: the `sqlite` and `postgres` features). Implemented for every such type; not meant to
+    /// be implemented by hand.
+    ///
+    /// How the common types are stored (the column types to declare on each backend):
+    ///
+    /// | Rust | SQLite | PostgreSQL |
+    /// |---|---|---|
+    /// | `&str`, `String` | `TEXT` | `TEXT` (also `VARCHAR`) |
+    /// | `i64` (`i32`, `i16`) | `INTEGER` | `BIGINT` (`INTEGER`, `SMALLINT`) |
+    /// | `f64` (`f32`) | `REAL` | `DOUBLE PRECISION` (`REAL`) |
+    /// | `bool` | `INTEGER`, 0 or 1 (a column declared `BOOLEAN` holds that) | `BOOLEAN` |
+    /// | `Vec<u8>`, `&[u8]` | `BLOB` | `BYTEA` |
+    /// | `serde_json::Value`, `Json<T>` | `TEXT` holding the JSON | `JSONB` |
+    /// | `chrono::DateTime<Utc>` | `TEXT`, RFC 3339 with offset (`2024-05-01T12:00:00.500+00:00`) | `TIMESTAMPTZ` (microseconds) |
+    /// | `Option<T>` | as `T`, `None` is `NULL` | as `T`, `None` is `NULL` |
+    ///
+    /// A type one backend alone encodes does not satisfy it: an unsigned integer (SQLite only),
+    /// an array or a range (PostgreSQL only). Bind those on the native connection
+    /// (`Tx::sqlite`, `Tx::postgres`).
+    pub trait PortableEncode<'v>:
+        sqlite(Encode<'v, Sqlite> + Type<Sqlite>),
+        postgres(Encode<'v, Postgres> + Type<Postgres>);
 }
 
-/// A value [`Row::try_get`] and [`Tx::query_scalar`] decode: one that both backends decode, from
-/// the storage listed under [`PortableEncode`]. Implemented for every such type.
-pub trait PortableDecode<'r>:
-    Decode<'r, Sqlite> + Type<Sqlite> + Decode<'r, Postgres> + Type<Postgres>
-{
+for_each_backend! {
+    /// A value [`Row::try_get`] and [`Tx::query_scalar`] decode: one that both backends decode,
+    /// from the storage listed under [`PortableEncode`]. Implemented for every such type.
+    pub trait PortableDecode<'r>:
+        sqlite(Decode<'r, Sqlite> + Type<Sqlite>),
+        postgres(Decode<'r, Postgres> + Type<Postgres>);
 }
 
-impl<'r, T> PortableDecode<'r> for T where
-    T: Decode<'r, Sqlite> + Type<Sqlite> + Decode<'r, Postgres> + Type<Postgres>
-{
+for_each_backend! {
+    /// A type [`Tx::query_as`] builds from each row: `FromRow` for both backends' rows. What
+    /// `#[derive(sqlx::FromRow)]` generates (for fields that are [`PortableDecode`]) and tuples
+    /// of such values satisfy it. Implemented for every such type.
+    pub trait PortableFromRow:
+        sqlite(for<'r> FromRow<'r, SqliteRow>),
+        postgres(for<'r> FromRow<'r, PgRow>);
 }
 
-/// A type [`Tx::query_as`] builds from each row: `FromRow` for both backends' rows. What
-/// `#[derive(sqlx::FromRow)]` generates (for fields that are [`PortableDecode`]) and tuples of
-/// such values satisfy it. Implemented for every such type.
-pub trait PortableFromRow: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> {}
-
-impl<T> PortableFromRow for T where T: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> {}
-
-/// A column name (`&str`) or position (`usize`, from 0) of a [`Row`], on both backends.
-pub trait PortableColumnIndex: ColumnIndex<SqliteRow> + ColumnIndex<PgRow> {}
-
-impl<I> PortableColumnIndex for I where I: ColumnIndex<SqliteRow> + ColumnIndex<PgRow> {}
+for_each_backend! {
+    /// A column name (`&str`) or position (`usize`, from 0) of a [`Row`], on both backends.
+    pub trait PortableColumnIndex:
+        sqlite(ColumnIndex<SqliteRow>),
+        postgres(ColumnIndex<PgRow>);
+}
 
 impl Tx<'_> {
     /// A statement to run in this webhook's transaction, on whichever backend it is: bind its
@@ -118,7 +149,9 @@ impl Tx<'_> {
     /// you then vouch for); see the [module docs](crate::query) for what runs on both backends.
     pub fn query(&mut self, sql: impl SqlSafeStr) -> Query<'_> {
         let target = match self.conn_mut() {
+            #[cfg(feature = "sqlite")]
             TxConn::Sqlite(conn) => Target::Sqlite(conn, SqliteArguments::default()),
+            #[cfg(feature = "postgres")]
             TxConn::Postgres(conn) => Target::Postgres(conn, PgArguments::default()),
         };
         Query {
@@ -185,7 +218,9 @@ pub struct Query<'t> {
 
 /// The transaction's connection with the arguments in that backend's encoding.
 enum Target<'t> {
+    #[cfg(feature = "sqlite")]
     Sqlite(&'t mut SqliteConnection, SqliteArguments),
+    #[cfg(feature = "postgres")]
     Postgres(&'t mut PgConnection, PgArguments),
 }
 
@@ -199,7 +234,9 @@ impl<'t> Query<'t> {
         }
         let position = self.bound() + 1;
         let added = match &mut self.target {
+            #[cfg(feature = "sqlite")]
             Target::Sqlite(_, arguments) => arguments.add(value),
+            #[cfg(feature = "postgres")]
             Target::Postgres(_, arguments) => arguments.add(value),
         };
         if let Err(error) = added {
@@ -219,10 +256,12 @@ impl<'t> Query<'t> {
     pub async fn execute(self) -> Result<u64, sqlx::Error> {
         let (sql, target) = self.checked().await?;
         Ok(match target {
+            #[cfg(feature = "sqlite")]
             Target::Sqlite(conn, arguments) => sqlx::query_with(sql, arguments)
                 .execute(conn)
                 .await?
                 .rows_affected(),
+            #[cfg(feature = "postgres")]
             Target::Postgres(conn, arguments) => sqlx::query_with(sql, arguments)
                 .execute(conn)
                 .await?
@@ -245,14 +284,16 @@ impl<'t> Query<'t> {
     pub async fn fetch_optional(self) -> Result<Option<Row>, sqlx::Error> {
         let (sql, target) = self.checked().await?;
         Ok(match target {
+            #[cfg(feature = "sqlite")]
             Target::Sqlite(conn, arguments) => sqlx::query_with(sql, arguments)
                 .fetch_optional(conn)
                 .await?
-                .map(|row| Row(Either::Left(row))),
+                .map(|row| Row(RowOf::Sqlite(row))),
+            #[cfg(feature = "postgres")]
             Target::Postgres(conn, arguments) => sqlx::query_with(sql, arguments)
                 .fetch_optional(conn)
                 .await?
-                .map(|row| Row(Either::Right(row))),
+                .map(|row| Row(RowOf::Postgres(row))),
         })
     }
 
@@ -263,14 +304,18 @@ impl<'t> Query<'t> {
     pub async fn fetch_all(self) -> Result<Vec<Row>, sqlx::Error> {
         let (sql, target) = self.checked().await?;
         Ok(match target {
+            #[cfg(feature = "sqlite")]
             Target::Sqlite(conn, arguments) => {
                 let rows = sqlx::query_with(sql, arguments).fetch_all(conn).await?;
-                rows.into_iter().map(|row| Row(Either::Left(row))).collect()
+                rows.into_iter()
+                    .map(|row| Row(RowOf::Sqlite(row)))
+                    .collect()
             }
+            #[cfg(feature = "postgres")]
             Target::Postgres(conn, arguments) => {
                 let rows = sqlx::query_with(sql, arguments).fetch_all(conn).await?;
                 rows.into_iter()
-                    .map(|row| Row(Either::Right(row)))
+                    .map(|row| Row(RowOf::Postgres(row)))
                     .collect()
             }
         })
@@ -279,7 +324,9 @@ impl<'t> Query<'t> {
     /// How many values are bound so far.
     fn bound(&self) -> usize {
         match &self.target {
+            #[cfg(feature = "sqlite")]
             Target::Sqlite(_, arguments) => arguments.len(),
+            #[cfg(feature = "postgres")]
             Target::Postgres(_, arguments) => arguments.len(),
         }
     }
@@ -289,7 +336,6 @@ impl<'t> Query<'t> {
     /// many as the statement has distinct placeholders. The statement is prepared for that, into
     /// the connection's cache, where running it finds it.
     async fn checked(self) -> Result<(SqlStr, Target<'t>), sqlx::Error> {
-        let bound = self.bound();
         let Query {
             sql,
             mut target,
@@ -298,19 +344,26 @@ impl<'t> Query<'t> {
         if let Some(error) = encode_error {
             return Err(sqlx::Error::Encode(error));
         }
-        if let Target::Sqlite(conn, _) = &mut target {
-            let statement = (&mut **conn).prepare(sql.clone()).await?;
-            let placeholders = match statement.parameters() {
-                Some(Either::Right(count)) => count,
-                Some(Either::Left(types)) => types.len(),
-                None => bound,
-            };
-            if placeholders > bound {
-                return Err(sqlx::Error::InvalidArgument(format!(
-                    "{placeholders} placeholder(s) but {bound} value(s) bound: {}",
-                    sql.as_str()
-                )));
+        match &mut target {
+            #[cfg(feature = "sqlite")]
+            Target::Sqlite(conn, arguments) => {
+                let statement = (&mut **conn).prepare(sql.clone()).await?;
+                let placeholders = match statement.parameters() {
+                    Some(Either::Right(count)) => count,
+                    Some(Either::Left(types)) => types.len(),
+                    None => 0,
+                };
+                if placeholders > arguments.len() {
+                    return Err(sqlx::Error::InvalidArgument(format!(
+                        "{placeholders} placeholder(s) but {} value(s) bound: {}",
+                        arguments.len(),
+                        sql.as_str()
+                    )));
+                }
             }
+            // The server refuses a placeholder without a value.
+            #[cfg(feature = "postgres")]
+            Target::Postgres(..) => {}
         }
         Ok((sql, target))
     }
@@ -318,7 +371,15 @@ impl<'t> Query<'t> {
 
 /// One row of a [`Query`]'s result, from either backend. Read its columns with
 /// [`Row::try_get`].
-pub struct Row(Either<SqliteRow, PgRow>);
+pub struct Row(RowOf);
+
+/// The backend's own row.
+enum RowOf {
+    #[cfg(feature = "sqlite")]
+    Sqlite(SqliteRow),
+    #[cfg(feature = "postgres")]
+    Postgres(PgRow),
+}
 
 impl Row {
     /// The value of a column, by name (`"amount"`) or position (`0` for the first), decoded as
@@ -335,8 +396,10 @@ impl Row {
         column: impl PortableColumnIndex,
     ) -> Result<T, sqlx::Error> {
         match &self.0 {
-            Either::Left(row) => row.try_get(column),
-            Either::Right(row) => row.try_get(column),
+            #[cfg(feature = "sqlite")]
+            RowOf::Sqlite(row) => row.try_get(column),
+            #[cfg(feature = "postgres")]
+            RowOf::Postgres(row) => row.try_get(column),
         }
     }
 
@@ -344,8 +407,10 @@ impl Row {
     #[must_use]
     pub fn len(&self) -> usize {
         match &self.0 {
-            Either::Left(row) => row.len(),
-            Either::Right(row) => row.len(),
+            #[cfg(feature = "sqlite")]
+            RowOf::Sqlite(row) => row.len(),
+            #[cfg(feature = "postgres")]
+            RowOf::Postgres(row) => row.len(),
         }
     }
 
@@ -358,8 +423,10 @@ impl Row {
     /// The row built into a `T`.
     fn build<T: PortableFromRow>(&self) -> Result<T, sqlx::Error> {
         match &self.0 {
-            Either::Left(row) => T::from_row(row),
-            Either::Right(row) => T::from_row(row),
+            #[cfg(feature = "sqlite")]
+            RowOf::Sqlite(row) => T::from_row(row),
+            #[cfg(feature = "postgres")]
+            RowOf::Postgres(row) => T::from_row(row),
         }
     }
 }
@@ -367,8 +434,10 @@ impl Row {
 impl std::fmt::Debug for Row {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let backend = match &self.0 {
-            Either::Left(_) => "sqlite",
-            Either::Right(_) => "postgres",
+            #[cfg(feature = "sqlite")]
+            RowOf::Sqlite(_) => "sqlite",
+            #[cfg(feature = "postgres")]
+            RowOf::Postgres(_) => "postgres",
         };
         f.debug_struct("Row")
             .field("backend", &backend)
@@ -471,7 +540,7 @@ where
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "sqlite", feature = "postgres"))]
 mod tests {
     use super::*;
     use crate::db::Backend;
