@@ -12,10 +12,11 @@
 //! #[stripe_receiver("charge.succeeded")]
 //! async fn on_charge_succeeded(event: &Event, tx: &mut Tx<'_>) -> Result<(), BoxError> {
 //!     let amount: i64 = event.data.object["amount"].as_i64().unwrap_or(0);
-//!     sqlx::query("INSERT INTO receipts (charge_id, amount) VALUES (?1, ?2)")
+//!     // $N placeholders and values both backends encode: runs on SQLite and PostgreSQL alike.
+//!     tx.query("INSERT INTO receipts (charge_id, amount) VALUES ($1, $2)")
 //!         .bind(event.object_id()?)
 //!         .bind(amount)
-//!         .execute(tx.sqlite()?)
+//!         .execute()
 //!         .await?;
 //!     Ok(())
 //! }
@@ -60,6 +61,7 @@ mod http;
 pub mod jobs;
 pub mod metrics;
 mod process;
+pub mod query;
 mod receiver;
 pub mod registration;
 pub mod registry;
