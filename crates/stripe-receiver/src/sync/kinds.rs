@@ -3,7 +3,7 @@
 //! compares them).
 
 use super::kind::ColumnType::{Boolean as B, Float as F, Integer as I, Text as T};
-use super::kind::{col, ObjectKind};
+use super::kind::{col, Column, ObjectKind};
 
 /// `stripe_customers` — `customer.created`, `.updated`, `.deleted` (soft delete: tombstone).
 pub const CUSTOMERS: ObjectKind = ObjectKind {
@@ -53,6 +53,17 @@ pub const CHARGES: ObjectKind = ObjectKind {
     ],
 };
 
+/// The columns of the two objects that move money back from a charge, refunds and disputes:
+/// both name the charge and payment intent, an amount and currency, a status and a reason.
+const CHARGE_ADJUSTMENT_COLUMNS: &[Column] = &[
+    col("charge", T, "/charge"),
+    col("payment_intent", T, "/payment_intent"),
+    col("amount", I, "/amount"),
+    col("currency", T, "/currency"),
+    col("status", T, "/status"),
+    col("reason", T, "/reason"),
+];
+
 /// `stripe_refunds` — `refund.*` and `charge.refund.updated`.
 pub const REFUNDS: ObjectKind = ObjectKind {
     name: "refunds",
@@ -60,14 +71,7 @@ pub const REFUNDS: ObjectKind = ObjectKind {
     objects: &["refund"],
     implied_by: &["refund", "charge.refund"],
     nested: true,
-    columns: &[
-        col("charge", T, "/charge"),
-        col("payment_intent", T, "/payment_intent"),
-        col("amount", I, "/amount"),
-        col("currency", T, "/currency"),
-        col("status", T, "/status"),
-        col("reason", T, "/reason"),
-    ],
+    columns: CHARGE_ADJUSTMENT_COLUMNS,
 };
 
 /// `stripe_disputes` — `charge.dispute.*`.
@@ -77,14 +81,7 @@ pub const DISPUTES: ObjectKind = ObjectKind {
     objects: &["dispute"],
     implied_by: &["charge.dispute"],
     nested: true,
-    columns: &[
-        col("charge", T, "/charge"),
-        col("payment_intent", T, "/payment_intent"),
-        col("amount", I, "/amount"),
-        col("currency", T, "/currency"),
-        col("status", T, "/status"),
-        col("reason", T, "/reason"),
-    ],
+    columns: CHARGE_ADJUSTMENT_COLUMNS,
 };
 
 /// `stripe_payment_methods` — `payment_method.*` (`detached` clears the customer; a legacy
