@@ -76,6 +76,7 @@ mod tx;
 
 pub use api_key::{ApiKey, ApiKeyError};
 pub use config::Config;
+pub use endpoint_cache::CachedEndpoints;
 pub use event::{Event, EventData, EventError, EventRequest};
 /// The Prometheus client this crate exports its metrics with ([`metrics::Metrics::registry`]),
 /// to register an application's own metrics in the same registry.

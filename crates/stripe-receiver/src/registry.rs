@@ -1,7 +1,7 @@
 //! The index of every compiled-in receiver, built once at start-up.
 //!
 //! # Run order
-//! For one event, stripe-receiver's built-in receivers (the object sync, [`Receiver::is_builtin`])
+//! For one event, stripe-receiver's built-in receivers (the object sync, [`Receiver::is_builtin`](crate::Receiver::is_builtin))
 //! run first, so that every application receiver reads the state this event produced. Then the
 //! matching application receivers run one after another, in ascending order of their
 //! function path (`crate::module::fn_name`, byte-wise), whether they matched by exact name or by a
@@ -13,11 +13,9 @@
 //! once. A function registered twice (two `#[stripe_receiver]` attributes on it) is refused at
 //! start-up.
 
-use std::collections::HashMap;
 use std::fmt;
 
 use crate::db::Backend;
-use crate::receiver::Receiver;
 use crate::registration::{kinds, Kind, Registration};
 use crate::state::StateMap;
 
@@ -291,206 +289,5 @@ fn registered_twice<K: Kind>(
         first,
         second,
         registration: next,
-    }
-}
-
-/// The receivers' index: by exact event type, and which receivers have patterns.
-#[derive(Debug, Default)]
-pub struct ByEventType {
-    /// Exact event type → indices into the run order of receivers for it (exact names and
-    /// patterns merged), in run order.
-    by_type: HashMap<&'static str, Vec<usize>>,
-    /// Indices into the run order of receivers that have at least one pattern, in run order.
-    with_patterns: Vec<usize>,
-}
-
-impl ByEventType {
-    /// Indexes `all`, the receivers in run order.
-    pub(crate) fn new(all: &[&'static Receiver]) -> Self {
-        let mut by_type: HashMap<&'static str, Vec<usize>> = HashMap::new();
-        let mut with_patterns = Vec::new();
-        for (i, r) in all.iter().enumerate() {
-            for t in r.event_types() {
-                if t.ends_with('*') {
-                    if with_patterns.last() != Some(&i) {
-                        with_patterns.push(i);
-                    }
-                } else {
-                    let list = by_type.entry(*t).or_default();
-                    if list.last() != Some(&i) {
-                        list.push(i);
-                    }
-                }
-            }
-        }
-        // Merge pattern receivers into each exact type's list, keeping run order.
-        for (t, list) in &mut by_type {
-            for &i in &with_patterns {
-                if all[i].matches(t) && !list.contains(&i) {
-                    list.push(i);
-                }
-            }
-            list.sort_unstable();
-        }
-        Self {
-            by_type,
-            with_patterns,
-        }
-    }
-}
-
-impl Registry {
-    /// Every receiver, in run order: the built-in ones (object sync) first.
-    #[must_use]
-    pub fn receivers(&self) -> &[&'static Receiver] {
-        self.as_slice()
-    }
-
-    /// The application's receivers (every one but stripe-receiver's built-ins), in run order.
-    pub fn application_receivers(&self) -> impl Iterator<Item = &'static Receiver> + '_ {
-        self.all().filter(|r| !r.is_builtin())
-    }
-
-    /// The receivers that run for `event_type`, in run order. Unknown types get the pattern
-    /// receivers that match them (often none).
-    pub fn receivers_for<'s>(
-        &'s self,
-        event_type: &'s str,
-    ) -> impl Iterator<Item = &'static Receiver> + Send + 's {
-        let all = self.as_slice();
-        let index = self.index();
-        let exact = index.by_type.get(event_type);
-        let patterns_only = exact.is_none().then(|| {
-            index
-                .with_patterns
-                .iter()
-                .copied()
-                .filter(move |&i| all[i].matches(event_type))
-        });
-        exact
-            .into_iter()
-            .flatten()
-            .copied()
-            .chain(patterns_only.into_iter().flatten())
-            .map(|i| all[i])
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::receiver::ReceiverData;
-    use crate::registration::{BoxFuture, CallResult, Input, Requirements};
-
-    fn noop<'a>(_: Input<'a, kinds::receiver>) -> BoxFuture<'a, CallResult> {
-        Box::pin(async { Ok(()) })
-    }
-    fn no_req(_: &mut Requirements) {}
-
-    static B: Receiver = Receiver::new(
-        ReceiverData::new(&["charge.succeeded", "charge.failed"]),
-        "app::b",
-        "b.rs",
-        1,
-        noop,
-        no_req,
-    );
-    static A: Receiver = Receiver::new(
-        ReceiverData::new(&["charge.succeeded"]),
-        "app::a",
-        "a.rs",
-        1,
-        noop,
-        no_req,
-    );
-    static STAR: Receiver = Receiver::new(
-        ReceiverData::new(&["*"]),
-        "app::audit",
-        "c.rs",
-        1,
-        noop,
-        no_req,
-    );
-    static FAMILY: Receiver = Receiver::new(
-        ReceiverData::new(&["charge.*", "charge.succeeded"]),
-        "app::charges",
-        "d.rs",
-        1,
-        noop,
-        no_req,
-    );
-    static A_AGAIN: Receiver = Receiver::new(
-        ReceiverData::new(&["invoice.paid"]),
-        "app::a",
-        "a.rs",
-        9,
-        noop,
-        no_req,
-    );
-
-    fn paths(reg: &Registry, t: &str) -> Vec<&'static str> {
-        reg.receivers_for(t).map(Receiver::path).collect()
-    }
-
-    #[test]
-    fn order_is_by_path_whatever_the_input_order() {
-        let reg = Registry::build([&B, &STAR, &A, &FAMILY]).unwrap();
-        let expected = vec!["app::a", "app::audit", "app::b", "app::charges"];
-        assert_eq!(paths(&reg, "charge.succeeded"), expected);
-        let reg = Registry::build([&FAMILY, &A, &STAR, &B]).unwrap();
-        assert_eq!(paths(&reg, "charge.succeeded"), expected);
-        assert_eq!(
-            paths(&reg, "charge.failed"),
-            vec!["app::audit", "app::b", "app::charges"]
-        );
-        assert_eq!(
-            paths(&reg, "charge.refunded"),
-            vec!["app::audit", "app::charges"]
-        );
-        assert_eq!(paths(&reg, "transfer.paid"), vec!["app::audit"]);
-    }
-
-    static BUILTIN: Receiver = Receiver::new(
-        ReceiverData::new(&["charge.*"]),
-        "stripe_receiver::sync::builtin::charges",
-        "e.rs",
-        1,
-        noop,
-        no_req,
-    )
-    .builtin();
-
-    #[test]
-    fn builtins_run_first_then_the_application_in_path_order() {
-        // "app::a" sorts before "stripe_receiver::..." by path, yet the built-in runs first.
-        let reg = Registry::build([&B, &A, &BUILTIN, &STAR]).unwrap();
-        assert_eq!(
-            paths(&reg, "charge.succeeded"),
-            vec![
-                "stripe_receiver::sync::builtin::charges",
-                "app::a",
-                "app::audit",
-                "app::b"
-            ]
-        );
-        let apps: Vec<&str> = reg.application_receivers().map(Receiver::path).collect();
-        assert_eq!(apps, vec!["app::a", "app::audit", "app::b"]);
-        assert!(reg.receivers()[0].is_builtin());
-    }
-
-    #[test]
-    fn nothing_for_unmatched_types() {
-        let reg = Registry::build([&A, &B]).unwrap();
-        assert!(paths(&reg, "balance.available").is_empty());
-    }
-
-    #[test]
-    fn same_function_twice_is_refused() {
-        let err = Registry::build([&A, &B, &A_AGAIN]).unwrap_err();
-        assert!(
-            matches!(err, RegistryError::RegisteredTwice { path: "app::a", .. }),
-            "{err}"
-        );
-        assert!(err.to_string().contains("a.rs:1 and a.rs:9"), "{err}");
     }
 }

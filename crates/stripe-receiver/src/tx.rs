@@ -98,3 +98,42 @@ impl std::fmt::Debug for Tx<'_> {
             .finish_non_exhaustive()
     }
 }
+
+// The native connections, one per backend this build has.
+
+#[cfg(feature = "sqlite")]
+impl Tx<'_> {
+    /// The native SQLite connection, inside the webhook's transaction.
+    ///
+    /// # Errors
+    /// [`WrongBackend`] when the process runs on another backend.
+    pub fn sqlite(&mut self) -> Result<&mut sqlx::SqliteConnection, WrongBackend> {
+        match self.conn_mut() {
+            TxConn::Sqlite(conn) => Ok(conn),
+            #[allow(unreachable_patterns)]
+            other => Err(WrongBackend {
+                wanted: Backend::Sqlite,
+                actual: other.backend(),
+            }),
+        }
+    }
+}
+
+#[cfg(feature = "postgres")]
+impl Tx<'_> {
+    /// The native PostgreSQL connection, inside the webhook's transaction. `sqlx::query!` and
+    /// `query_as!` work on it.
+    ///
+    /// # Errors
+    /// [`WrongBackend`] when the process runs on another backend.
+    pub fn postgres(&mut self) -> Result<&mut sqlx::PgConnection, WrongBackend> {
+        match self.conn_mut() {
+            TxConn::Postgres(conn) => Ok(conn),
+            #[allow(unreachable_patterns)]
+            other => Err(WrongBackend {
+                wanted: Backend::Postgres,
+                actual: other.backend(),
+            }),
+        }
+    }
+}

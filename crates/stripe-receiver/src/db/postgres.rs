@@ -1,5 +1,5 @@
 //! PostgreSQL: one sized pool; concurrent webhooks run in concurrent transactions. Its
-//! dialect; the native connection of a webhook's transaction ([`Tx::postgres`]).
+//! dialect.
 
 use std::str::FromStr;
 
@@ -10,7 +10,6 @@ use sqlx::{PgConnection, PgPool, Postgres};
 use uuid::Uuid;
 
 use super::{Backend, Db, DbError, Dialect, PoolSettings, Pools, TxConn, Txn};
-use crate::tx::{Tx, WrongBackend};
 
 /// A PostgreSQL database behind one pool of at most [`PoolSettings::max_connections`]
 /// connections. Webhooks run in concurrent `READ COMMITTED` transactions; a concurrent duplicate
@@ -122,23 +121,5 @@ impl<'c> From<&'c mut PgConnection> for TxConn<'c> {
 impl From<sqlx::Transaction<'static, Postgres>> for Txn {
     fn from(txn: sqlx::Transaction<'static, Postgres>) -> Self {
         Self::Postgres(txn)
-    }
-}
-
-impl Tx<'_> {
-    /// The native PostgreSQL connection, inside the webhook's transaction. `sqlx::query!` and
-    /// `query_as!` work on it.
-    ///
-    /// # Errors
-    /// [`WrongBackend`] when the process runs on another backend.
-    pub fn postgres(&mut self) -> Result<&mut PgConnection, WrongBackend> {
-        match self.conn_mut() {
-            TxConn::Postgres(conn) => Ok(conn),
-            #[allow(unreachable_patterns)]
-            other => Err(WrongBackend {
-                wanted: Backend::Postgres,
-                actual: other.backend(),
-            }),
-        }
     }
 }

@@ -1,5 +1,4 @@
-//! SQLite: a WAL-mode file with one writer connection and a few readers; its dialect; the
-//! native connection of a webhook's transaction ([`Tx::sqlite`]).
+//! SQLite: a WAL-mode file with one writer connection and a few readers; its dialect.
 
 use std::str::FromStr;
 
@@ -10,7 +9,6 @@ use sqlx::{Sqlite, SqliteConnection, SqlitePool};
 use uuid::Uuid;
 
 use super::{format_time, Backend, DbError, Dialect, PoolSettings, Pools, TxConn, Txn};
-use crate::tx::{Tx, WrongBackend};
 
 /// A SQLite database: a single-connection writer pool (SQLite admits one writer at a time, so
 /// webhooks queue for it in the pool instead of failing with `SQLITE_BUSY`) and a reader pool
@@ -137,22 +135,5 @@ impl<'c> From<&'c mut SqliteConnection> for TxConn<'c> {
 impl From<sqlx::Transaction<'static, Sqlite>> for Txn {
     fn from(txn: sqlx::Transaction<'static, Sqlite>) -> Self {
         Self::Sqlite(txn)
-    }
-}
-
-impl Tx<'_> {
-    /// The native SQLite connection, inside the webhook's transaction.
-    ///
-    /// # Errors
-    /// [`WrongBackend`] when the process runs on another backend.
-    pub fn sqlite(&mut self) -> Result<&mut SqliteConnection, WrongBackend> {
-        match self.conn_mut() {
-            TxConn::Sqlite(conn) => Ok(conn),
-            #[allow(unreachable_patterns)]
-            other => Err(WrongBackend {
-                wanted: Backend::Sqlite,
-                actual: other.backend(),
-            }),
-        }
     }
 }

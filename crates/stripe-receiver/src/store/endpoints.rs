@@ -1,5 +1,5 @@
 //! `stripe_webhook_endpoints`: the endpoint store. A runtime reads and changes endpoints
-//! through [`CachedEndpoints`] (`Runtime::endpoints`), the cache in front of these functions.
+//! through [`CachedEndpoints`](crate::CachedEndpoints) (`Runtime::endpoints`), the cache in front of these functions.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -8,8 +8,6 @@ use uuid::Uuid;
 use crate::db::{dispatch, sql, sql_for, Db};
 use crate::endpoint::{webhook_url, Endpoint, EndpointSecret, NewEndpoint, ValidationMode};
 use crate::signature::Secret;
-
-pub use crate::endpoint_cache::CachedEndpoints;
 
 /// How secrets are kept in the `secrets` JSON column.
 #[derive(Serialize, Deserialize)]
