@@ -46,7 +46,10 @@ async fn flaky(event: &Event, conn: &mut sqlx::PgConnection) -> Result<(), BoxEr
         .as_str()
         .unwrap_or("serialization_failure");
     // Raises the SQLSTATE on the failing attempts; a no-op statement on the others.
-    let sql = if n <= fail_attempts {
+    let sql = if n <= fail_attempts && errcode == "terminate_own_connection" {
+        // The server ends this very connection, as a shutdown or a crash would.
+        "SELECT pg_terminate_backend(pg_backend_pid())".to_owned()
+    } else if n <= fail_attempts {
         format!(
             "DO $$ BEGIN RAISE EXCEPTION 'injected {errcode}' USING ERRCODE = '{errcode}'; END $$"
         )
@@ -142,4 +145,43 @@ async fn a_persistent_unique_violation_is_the_receivers_error() {
         Some("receiver_error")
     );
     assert_eq!(runs(&s, "evt_uniq_always").await, 0);
+}
+
+/// A receiver whose connection the server ends under it (an administrator's shutdown, a crash,
+/// a terminated backend) met the database's failure, not its own: 503 so that Stripe retries,
+/// recorded as `database_error` with the receiver named, nothing committed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_connection_lost_under_a_receiver_is_a_database_failure() {
+    let Some(s) = server().await else { return };
+    for (id, errcode) in [
+        ("evt_admin_shutdown", "admin_shutdown"),
+        ("evt_terminated", "terminate_own_connection"),
+    ] {
+        let (status, reply) = s.send(refunded(id, errcode, 1)).await;
+        assert_eq!(status, 503, "{id}: {reply}");
+        assert_eq!(
+            reply["failed_receiver"], "postgres_retry::flaky",
+            "{id}: {reply}"
+        );
+        assert_eq!(attempts(id), 1, "{id}: not a transient error: no retry");
+        assert_eq!(runs(&s, id).await, 0, "{id}");
+        let deliveries = s.deliveries().await;
+        let d = deliveries
+            .iter()
+            .find(|d| d.error_detail.as_deref().is_some_and(|e| e.contains(id)))
+            .unwrap_or_else(|| panic!("{id}: no delivery recorded: {deliveries:?}"));
+        assert_eq!(d.error.as_deref(), Some("database_error"), "{id}");
+        assert_eq!(
+            s.scalar(&format!(
+                "SELECT COUNT(*) FROM stripe_events WHERE id = '{id}'"
+            ))
+            .await,
+            0,
+            "{id}"
+        );
+        // The server goes on: the retry of the same event commits.
+        let (status, reply) = s.send(refunded(id, errcode, 1)).await;
+        assert_eq!(status, 200, "{id} retried: {reply}");
+        assert_eq!(runs(&s, id).await, 1, "{id} retried");
+    }
 }

@@ -38,20 +38,27 @@ impl Fault {
     /// The SQLSTATE behind the failure: of a database error of ours, or of a `sqlx::Error`
     /// anywhere in a receiver's or hook's error chain.
     pub(super) fn sqlstate(&self) -> Option<&str> {
-        let error = match self {
-            Self::Database(e) => return sqlstate_of(e),
-            Self::Receiver { error, .. } => error,
-            Self::Hook(fault) => fault.error()?,
-            Self::Panic { .. } | Self::Timeout { .. } => return None,
-        };
-        let mut current: Option<&(dyn std::error::Error + 'static)> = Some(&**error);
-        while let Some(e) = current {
-            if let Some(code) = e.downcast_ref::<sqlx::Error>().and_then(sqlstate_of) {
-                return Some(code);
-            }
-            current = e.source();
+        if let Self::Database(e) = self {
+            return sqlstate_of(e);
         }
-        None
+        self.sqlx_errors().find_map(sqlstate_of)
+    }
+
+    /// Whether a receiver or hook failed because the database connection went away under it
+    /// (the server shut down, restarted or became unreachable mid-transaction): the database's
+    /// fault, answered as a database error (503), not as the receiver's (500).
+    pub(super) fn is_lost_connection(&self) -> bool {
+        !matches!(self, Self::Database(_)) && self.sqlx_errors().any(is_connection_lost)
+    }
+
+    /// The `sqlx::Error`s in a receiver's or hook's error chain, outermost first.
+    fn sqlx_errors(&self) -> impl Iterator<Item = &sqlx::Error> {
+        let error: Option<&(dyn std::error::Error + 'static)> = match self {
+            Self::Receiver { error, .. } => Some(&**error),
+            Self::Hook(fault) => fault.error().map(|e| &**e as _),
+            Self::Database(_) | Self::Panic { .. } | Self::Timeout { .. } => None,
+        };
+        std::iter::successors(error, |e| e.source()).filter_map(|e| e.downcast_ref::<sqlx::Error>())
     }
 
     /// A serialization failure or deadlock (PostgreSQL asks to run the transaction again).
@@ -94,4 +101,14 @@ pub(super) fn is_unavailable(e: &sqlx::Error) -> bool {
         e,
         sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_)
     )
+}
+
+/// SQLSTATE classes and codes that mean the connection is gone rather than the statement wrong:
+/// class 08 (connection exception) and 57P01–57P03 (administrator or crash shutdown, cannot
+/// connect now), <https://www.postgresql.org/docs/current/errcodes-appendix.html>.
+fn is_connection_lost(e: &sqlx::Error) -> bool {
+    is_unavailable(e)
+        || sqlstate_of(e).is_some_and(|code| {
+            code.starts_with("08") || matches!(code, "57P01" | "57P02" | "57P03")
+        })
 }

@@ -185,10 +185,14 @@ fn hook_aborted(fault: HookFault, valid: bool, event: Option<&Event>) -> Unproce
 /// The event's transaction failed and was rolled back: what is recorded, and logged.
 fn rolled_back(fault: Fault, event: &Event) -> Unprocessed<'_> {
     let transient = fault.is_serialization_failure();
-    // A serialization failure that outlasted the retries is the database's, whoever met it.
+    let lost_connection = fault.is_lost_connection();
+    // A serialization failure that outlasted the retries, or a connection lost under a receiver,
+    // is the database's, whoever met it.
     let kind_class = |class: &'static str| {
         if transient {
             (FailureKind::Database, "serialization_failure")
+        } else if lost_connection {
+            (FailureKind::Database, "database_error")
         } else {
             (FailureKind::Internal, class)
         }
