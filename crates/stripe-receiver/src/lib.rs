@@ -46,6 +46,7 @@
 mod after_commit;
 mod api_key;
 mod boxed;
+#[cfg(feature = "cli")]
 pub mod cli;
 pub mod config;
 pub mod coverage;
@@ -75,7 +76,7 @@ pub mod sync;
 mod tx;
 
 pub use api_key::{ApiKey, ApiKeyError};
-pub use config::Config;
+pub use config::{Config, ConfigError};
 pub use endpoint_cache::CachedEndpoints;
 pub use event::{Event, EventData, EventError, EventRequest};
 /// The Prometheus client this crate exports its metrics with ([`metrics::Metrics::registry`]),

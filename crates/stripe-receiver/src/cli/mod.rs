@@ -29,6 +29,7 @@ macro_rules! outln {
     }};
 }
 
+mod config;
 mod deliveries;
 mod endpoints;
 mod events;
@@ -43,6 +44,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+pub use self::config::ConfigArgs;
 use crate::config::Config;
 use crate::runtime::{Runtime, RuntimeBuilder};
 
@@ -56,7 +58,7 @@ use crate::runtime::{Runtime, RuntimeBuilder};
 pub struct Cli {
     /// Settings shared by every command (each also read from its environment variable).
     #[command(flatten)]
-    pub config: Config,
+    pub config: ConfigArgs,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -138,7 +140,7 @@ pub async fn run(
         _ => {}
     }
     let serving = matches!(cli.command, Command::Serve);
-    let mut builder = configure(Runtime::builder(cli.config));
+    let mut builder = configure(Runtime::builder(Config::from(cli.config)));
     if !serving {
         // Inspecting or managing the database must work even when the processing setup is
         // incomplete (a missing State<T>, a receiver for the other backend).
