@@ -59,7 +59,9 @@ mod error_chain;
 mod event;
 pub mod hooks;
 mod http;
+#[cfg(feature = "jobs")]
 pub mod jobs;
+#[cfg(feature = "metrics")]
 pub mod metrics;
 mod process;
 pub mod query;
@@ -72,6 +74,7 @@ pub mod sender;
 pub mod signature;
 mod state;
 pub mod store;
+#[cfg(feature = "sync")]
 pub mod sync;
 mod tx;
 
@@ -79,6 +82,7 @@ pub use api_key::{ApiKey, ApiKeyError};
 pub use config::{Config, ConfigError};
 pub use endpoint_cache::CachedEndpoints;
 pub use event::{Event, EventData, EventError, EventRequest};
+#[cfg(feature = "metrics")]
 /// The Prometheus client this crate exports its metrics with ([`metrics::Metrics::registry`]),
 /// to register an application's own metrics in the same registry.
 pub use prometheus;
@@ -194,6 +198,7 @@ pub use stripe_receiver_macros::stripe_receiver;
 /// #     assert!(jobs.get("send_receipt").unwrap().path().ends_with("::send_receipt"));
 /// # }
 /// ```
+#[cfg(feature = "jobs")]
 pub use stripe_receiver_macros::stripe_job;
 
 /// Registers a fn as a lifecycle hook: one of `webhook_pre_validate`, `webhook_post_validate`,
@@ -225,8 +230,11 @@ pub use stripe_receiver_macros::stripe_hook;
 
 /// What a file of receivers needs: `use stripe_receiver::prelude::*;`.
 pub mod prelude {
+    #[cfg(feature = "jobs")]
     pub use crate::jobs::{Job, Payload};
-    pub use crate::{stripe_hook, stripe_job, stripe_receiver, BoxError, Event, State, Tx};
+    #[cfg(feature = "jobs")]
+    pub use crate::stripe_job;
+    pub use crate::{stripe_hook, stripe_receiver, BoxError, Event, State, Tx};
 }
 
 /// Items the macro's expansion refers to. Not a public API: names and shapes may change in any

@@ -94,6 +94,8 @@ mod tests {
 
     use clap::{Args, FromArgMatches};
 
+    use crate::config::EVERY_SETTING;
+
     /// The flags alone, without their variables: the process environment is not read.
     fn parse(flags: &[&str]) -> Result<Config, clap::Error> {
         let mut cmd =
@@ -113,55 +115,31 @@ mod tests {
 
     #[test]
     fn each_flag_sets_its_field() {
-        let config = parse(&[
-            "--database-url=postgres://u@h/db",
-            "--listen=0.0.0.0:9",
-            "--max-body=17",
-            "--trusted-proxy-header=x-real-ip",
-            "--db-timeout-secs=7",
-            "--processing-timeout-secs=11",
-            "--jobs-worker=false",
-            "--job-max-attempts=3",
-            "--job-backoff-ms=40",
-            "--job-lease-secs=50",
-            "--job-poll-ms=60",
-            "--metrics=true",
-            "--stripe-test-secret-key=sk_test_abc",
-            "--stripe-live-secret-key=sk_live_def",
-            "--db-max-connections=4",
-            "--group-commit=on",
-            "--group-commit-max-batch=9",
-            "--group-commit-writers=2",
-        ])
-        .unwrap();
+        // A value for every setting, given once as flags and once as variables: both read the
+        // same.
+        let values = EVERY_SETTING;
+        assert_eq!(values.len(), Setting::ALL.len(), "a setting is missing");
+        let flags: Vec<String> = values
+            .iter()
+            .map(|(var, value)| {
+                let setting = Setting::ALL.iter().find(|s| s.var == *var).unwrap();
+                format!("--{}={value}", setting.flag())
+            })
+            .collect();
+        let flags: Vec<&str> = flags.iter().map(String::as_str).collect();
+        let config = parse(&flags).unwrap();
         let expected = Config::from_lookup(|var| {
-            Some(
-                match var {
-                    "DATABASE_URL" => "postgres://u@h/db",
-                    "STRIPE_RECEIVER_LISTEN" => "0.0.0.0:9",
-                    "STRIPE_RECEIVER_MAX_BODY" => "17",
-                    "STRIPE_RECEIVER_TRUSTED_PROXY_HEADER" => "x-real-ip",
-                    "STRIPE_RECEIVER_DB_TIMEOUT" => "7",
-                    "STRIPE_RECEIVER_PROCESSING_TIMEOUT" => "11",
-                    "STRIPE_RECEIVER_JOBS_WORKER" => "false",
-                    "STRIPE_RECEIVER_JOB_MAX_ATTEMPTS" => "3",
-                    "STRIPE_RECEIVER_JOB_BACKOFF_MS" => "40",
-                    "STRIPE_RECEIVER_JOB_LEASE_SECS" => "50",
-                    "STRIPE_RECEIVER_JOB_POLL_MS" => "60",
-                    "STRIPE_RECEIVER_METRICS" => "true",
-                    "STRIPE_TEST_SECRET_KEY" => "sk_test_abc",
-                    "STRIPE_LIVE_SECRET_KEY" => "sk_live_def",
-                    "STRIPE_RECEIVER_DB_MAX_CONNECTIONS" => "4",
-                    "STRIPE_RECEIVER_GROUP_COMMIT" => "on",
-                    "STRIPE_RECEIVER_GROUP_COMMIT_MAX_BATCH" => "9",
-                    "STRIPE_RECEIVER_GROUP_COMMIT_WRITERS" => "2",
-                    other => panic!("unknown variable {other}"),
-                }
-                .to_owned(),
-            )
+            let (_, value) = values.iter().find(|(name, _)| *name == var)?;
+            Some((*value).to_owned())
         })
         .unwrap();
         assert_eq!(config, expected);
+        assert_eq!(config.listen, "0.0.0.0:9".parse().unwrap());
+        assert_eq!(config.group_commit_writers, 2);
+        assert_eq!(
+            config.trusted_proxy_header.as_deref(),
+            Some("x-forwarded-for")
+        );
         assert_ne!(config, Config::from_lookup(|_| None).unwrap());
     }
 

@@ -33,7 +33,9 @@ mod config;
 mod deliveries;
 mod endpoints;
 mod events;
+#[cfg(feature = "jobs")]
 mod jobs;
+#[cfg(feature = "sync")]
 mod objects;
 mod output;
 mod receivers;
@@ -82,11 +84,13 @@ pub enum Command {
     /// Inspect stored events.
     #[command(subcommand)]
     Events(events::EventsCommand),
+    #[cfg(feature = "sync")]
     /// Inspect the synced Stripe objects (`stripe_<plural>` tables), or re-sync one from an event.
     #[command(subcommand)]
     Objects(objects::ObjectsCommand),
     /// List every compiled-in receiver: event types, function path, file:line.
     Receivers(receivers::ReceiversArgs),
+    #[cfg(feature = "jobs")]
     /// The job outbox: run a worker, list jobs, requeue a dead one.
     #[command(subcommand)]
     Jobs(jobs::JobsCommand),
@@ -156,7 +160,9 @@ pub async fn run(
         Command::Endpoints(cmd) => endpoints::run(&runtime, cmd).await,
         Command::Deliveries(cmd) => deliveries::run(&runtime, cmd).await,
         Command::Events(cmd) => events::run(&runtime, cmd).await,
+        #[cfg(feature = "sync")]
         Command::Objects(cmd) => objects::run(&runtime, cmd).await,
+        #[cfg(feature = "jobs")]
         Command::Jobs(cmd) => jobs::run(&runtime, cmd).await,
         Command::Send(_) | Command::Receivers(_) => unreachable!("handled above"),
     }
