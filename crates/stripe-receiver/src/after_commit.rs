@@ -1,9 +1,11 @@
 //! Running a committed webhook's after-commit actions ([`crate::Tx::after_commit`]).
 
 use std::panic::AssertUnwindSafe;
+#[cfg(feature = "jobs")]
 use std::sync::Arc;
 
 use futures_util::FutureExt;
+#[cfg(feature = "jobs")]
 use tokio::sync::Notify;
 use tokio_util::task::TaskTracker;
 use uuid::Uuid;
@@ -19,6 +21,7 @@ pub(crate) struct AfterCommitTasks {
     /// The actions in flight; a graceful shutdown waits for them.
     tasks: TaskTracker,
     /// The job worker's wake-up, notified when a committed webhook enqueued jobs.
+    #[cfg(feature = "jobs")]
     jobs_wakeup: Arc<Notify>,
     /// Where an action's failure is recorded (on the delivery row).
     db: Db,
@@ -26,9 +29,14 @@ pub(crate) struct AfterCommitTasks {
 
 impl AfterCommitTasks {
     /// Actions run on `tasks`; enqueued jobs notify `jobs_wakeup`; failures are recorded in `db`.
-    pub(crate) fn new(tasks: TaskTracker, jobs_wakeup: Arc<Notify>, db: Db) -> Self {
+    pub(crate) fn new(
+        tasks: TaskTracker,
+        #[cfg(feature = "jobs")] jobs_wakeup: Arc<Notify>,
+        db: Db,
+    ) -> Self {
         Self {
             tasks,
+            #[cfg(feature = "jobs")]
             jobs_wakeup,
             db,
         }
@@ -38,6 +46,7 @@ impl AfterCommitTasks {
     /// (so a graceful shutdown waits for them), and wakes the job worker if jobs were enqueued.
     /// Returns at once: the response does not wait for the actions.
     pub(crate) fn start(&self, delivery_id: Uuid, effects: Effects) {
+        #[cfg(feature = "jobs")]
         if effects.jobs_enqueued > 0 {
             self.jobs_wakeup.notify_waiters();
             self.jobs_wakeup.notify_one();

@@ -2,6 +2,7 @@
 //! §3 S9, Django's `transaction.on_commit`), and whether jobs were enqueued (to wake the worker).
 
 use std::future::Future;
+#[cfg(feature = "jobs")]
 use std::sync::Arc;
 
 use crate::boxed::{BoxError, BoxFuture};
@@ -16,6 +17,7 @@ pub(crate) struct AfterCommit {
 /// What enqueueing needs: the names of the linked job kinds and the attempts a new job gets.
 /// Plain data, so that the transaction handle does not depend on the job registry (which
 /// depends on the registrations, which name the transaction handle).
+#[cfg(feature = "jobs")]
 #[derive(Clone)]
 pub(crate) struct JobsHandle {
     /// Sorted.
@@ -23,6 +25,7 @@ pub(crate) struct JobsHandle {
     max_attempts: u32,
 }
 
+#[cfg(feature = "jobs")]
 impl JobsHandle {
     /// The job kinds `names` (in any order); a new job gets `max_attempts` attempts.
     pub(crate) fn new(names: impl IntoIterator<Item = &'static str>, max_attempts: u32) -> Self {
@@ -49,33 +52,48 @@ impl JobsHandle {
 /// collection is dropped with it: its actions never run.
 pub(crate) struct Effects {
     pub after_commit: Vec<AfterCommit>,
+    #[cfg(feature = "jobs")]
     pub jobs_enqueued: usize,
     /// The receiver now running (set by the runtime around each call).
     pub current_receiver: &'static str,
-    /// The event being processed.
+    /// The event being processed (the jobs it enqueues name it).
+    #[cfg(feature = "jobs")]
     pub event_id: Option<String>,
+    #[cfg(feature = "jobs")]
     pub jobs: JobsHandle,
 }
 
 impl Effects {
-    pub(crate) fn new(jobs: JobsHandle, event_id: &str) -> Self {
+    /// The effects of processing one event; without the `jobs` feature there is nothing to
+    /// enqueue, and no arguments.
+    pub(crate) fn new(
+        #[cfg(feature = "jobs")] jobs: JobsHandle,
+        #[cfg(feature = "jobs")] event_id: &str,
+    ) -> Self {
         Self {
             after_commit: Vec::new(),
+            #[cfg(feature = "jobs")]
             jobs_enqueued: 0,
             current_receiver: "",
+            #[cfg(feature = "jobs")]
             event_id: Some(event_id.to_owned()),
+            #[cfg(feature = "jobs")]
             jobs,
         }
     }
 
     /// Effects of a transaction opened outside webhook processing (maintenance such as a
     /// re-sync): no job kinds to enqueue, no event; its after-commit actions are not run.
+    #[cfg(feature = "sync")]
     pub(crate) fn detached() -> Self {
         Self {
             after_commit: Vec::new(),
+            #[cfg(feature = "jobs")]
             jobs_enqueued: 0,
             current_receiver: "",
+            #[cfg(feature = "jobs")]
             event_id: None,
+            #[cfg(feature = "jobs")]
             jobs: JobsHandle::new([], 1),
         }
     }

@@ -8,9 +8,13 @@ use crate::signature::{Secret, DEFAULT_TOLERANCE_SECS};
 
 /// How an endpoint decides that a delivery is genuine (PRODUCT.md §5; dj-stripe's
 /// `DJSTRIPE_WEBHOOK_VALIDATION`, per endpoint).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "cli",
+    derive(clap::ValueEnum),
+    value(rename_all = "snake_case")
+)]
 #[serde(rename_all = "snake_case")]
-#[value(rename_all = "snake_case")]
 pub enum ValidationMode {
     /// Check the `Stripe-Signature` header against the endpoint's secrets (the default).
     #[default]

@@ -46,6 +46,7 @@
 mod after_commit;
 mod api_key;
 mod boxed;
+#[cfg(feature = "cli")]
 pub mod cli;
 pub mod config;
 pub mod coverage;
@@ -58,7 +59,9 @@ mod error_chain;
 mod event;
 pub mod hooks;
 mod http;
+#[cfg(feature = "jobs")]
 pub mod jobs;
+#[cfg(feature = "metrics")]
 pub mod metrics;
 mod process;
 pub mod query;
@@ -71,13 +74,15 @@ pub mod sender;
 pub mod signature;
 mod state;
 pub mod store;
+#[cfg(feature = "sync")]
 pub mod sync;
 mod tx;
 
 pub use api_key::{ApiKey, ApiKeyError};
-pub use config::Config;
+pub use config::{Config, ConfigError};
 pub use endpoint_cache::CachedEndpoints;
 pub use event::{Event, EventData, EventError, EventRequest};
+#[cfg(feature = "metrics")]
 /// The Prometheus client this crate exports its metrics with ([`metrics::Metrics::registry`]),
 /// to register an application's own metrics in the same registry.
 pub use prometheus;
@@ -193,6 +198,7 @@ pub use stripe_receiver_macros::stripe_receiver;
 /// #     assert!(jobs.get("send_receipt").unwrap().path().ends_with("::send_receipt"));
 /// # }
 /// ```
+#[cfg(feature = "jobs")]
 pub use stripe_receiver_macros::stripe_job;
 
 /// Registers a fn as a lifecycle hook: one of `webhook_pre_validate`, `webhook_post_validate`,
@@ -224,8 +230,11 @@ pub use stripe_receiver_macros::stripe_hook;
 
 /// What a file of receivers needs: `use stripe_receiver::prelude::*;`.
 pub mod prelude {
+    #[cfg(feature = "jobs")]
     pub use crate::jobs::{Job, Payload};
-    pub use crate::{stripe_hook, stripe_job, stripe_receiver, BoxError, Event, State, Tx};
+    #[cfg(feature = "jobs")]
+    pub use crate::stripe_job;
+    pub use crate::{stripe_hook, stripe_receiver, BoxError, Event, State, Tx};
 }
 
 /// Items the macro's expansion refers to. Not a public API: names and shapes may change in any

@@ -7,25 +7,30 @@ use std::sync::Arc;
 use axum::Router;
 use sqlx::migrate::Migrator;
 use tokio::net::TcpListener;
+#[cfg(feature = "jobs")]
 use tokio::sync::Notify;
 use tokio_util::task::TaskTracker;
 
 use crate::after_commit::AfterCommitTasks;
 use crate::config::Config;
 use crate::db::{Backend, Db, DbError, PoolSettings};
+#[cfg(feature = "jobs")]
 use crate::effects::JobsHandle;
 use crate::endpoint_cache::CachedEndpoints;
 use crate::hooks::{HookRegistry, HookRegistryError};
 use crate::http::{self, Service};
+#[cfg(feature = "jobs")]
 use crate::jobs::{self, JobRegistry, JobRegistryError, Worker, WorkerSettings};
+#[cfg(feature = "metrics")]
 use crate::metrics::Metrics;
 use crate::process::{Context, GroupCommitter, Pipeline, Settings};
 use crate::registry::{Registry, RegistryError};
 use crate::signature::{Clock, SystemClock};
 use crate::state::StateMap;
 
-/// Why the runtime could not start.
+/// Why the runtime could not start. Non-exhaustive: cargo features add variants.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum StartError {
     /// The compiled-in receivers are inconsistent or need what the process lacks.
     #[error(transparent)]
@@ -37,6 +42,7 @@ pub enum StartError {
     #[error(transparent)]
     Hooks(#[from] HookRegistryError),
     /// The compiled-in job kinds are inconsistent or need what the process lacks.
+    #[cfg(feature = "jobs")]
     #[error(transparent)]
     Jobs(#[from] JobRegistryError),
 }
@@ -122,12 +128,14 @@ impl RuntimeBuilder {
     pub async fn build(self) -> Result<Runtime, StartError> {
         let registry = Registry::from_inventory()?;
         let hooks = HookRegistry::from_inventory()?;
+        #[cfg(feature = "jobs")]
         let jobs = Arc::new(JobRegistry::from_inventory()?);
         let backend = Db::backend_of_url(&self.config.database_url)?;
         // Refuse receivers the process cannot serve before touching the database.
         if self.check_receivers {
             registry.check_requirements(&self.state, backend)?;
             hooks.check_requirements(&self.state, backend)?;
+            #[cfg(feature = "jobs")]
             jobs.check_requirements(&self.state, backend)?;
         }
         let settings = PoolSettings {
@@ -146,6 +154,7 @@ impl RuntimeBuilder {
             db,
             registry,
             hooks,
+            #[cfg(feature = "jobs")]
             jobs,
             state: self.state,
             clock: self.clock,
@@ -160,6 +169,7 @@ struct Parts {
     db: Db,
     registry: Registry,
     hooks: HookRegistry,
+    #[cfg(feature = "jobs")]
     jobs: Arc<JobRegistry>,
     state: StateMap,
     clock: Arc<dyn Clock>,
@@ -185,8 +195,10 @@ struct Inner {
     /// After-commit actions in flight; a graceful shutdown waits for them.
     tasks: TaskTracker,
     /// The job kinds linked into the binary (the outbox), for the worker.
+    #[cfg(feature = "jobs")]
     jobs: Arc<JobRegistry>,
     /// Wakes the job worker when a committed webhook enqueued jobs.
+    #[cfg(feature = "jobs")]
     jobs_wakeup: Arc<Notify>,
 }
 
@@ -198,24 +210,29 @@ impl Runtime {
             db,
             registry,
             hooks,
+            #[cfg(feature = "jobs")]
             jobs,
             state,
             clock,
             endpoint_cache,
         } = parts;
         let tasks = TaskTracker::new();
+        #[cfg(feature = "jobs")]
         let jobs_wakeup = Arc::new(Notify::new());
         let context = Arc::new(Context {
             after_commit: AfterCommitTasks::new(
                 tasks.clone(),
+                #[cfg(feature = "jobs")]
                 Arc::clone(&jobs_wakeup),
                 db.clone(),
             ),
+            #[cfg(feature = "jobs")]
             jobs: JobsHandle::new(
                 jobs.kinds().iter().map(|kind| kind.name()),
                 config.job_max_attempts,
             ),
             settings: Settings::from_config(&config),
+            #[cfg(feature = "metrics")]
             metrics: config.metrics.then(Metrics::new),
             status_of: http::status_of,
             db,
@@ -236,7 +253,9 @@ impl Runtime {
                 context,
                 http,
                 tasks,
+                #[cfg(feature = "jobs")]
                 jobs,
+                #[cfg(feature = "jobs")]
                 jobs_wakeup,
             }),
         }
@@ -290,6 +309,7 @@ impl Runtime {
     /// The metrics (served at `GET /metrics`), when `STRIPE_RECEIVER_METRICS` is on; `None`
     /// otherwise.
     #[must_use]
+    #[cfg(feature = "metrics")]
     pub fn metrics(&self) -> Option<&Metrics> {
         self.inner.context.metrics.as_ref()
     }
@@ -297,9 +317,12 @@ impl Runtime {
     /// Logs every compiled-in receiver (event types, path, file:line) and lifecycle hook
     /// (hook, path, file:line) at INFO.
     pub fn log_receivers(&self) {
-        // The built-in object sync is always there; the warning is about the application's.
+        // The built-in object sync is there with its feature; the warning is about the
+        // application's receivers.
+        #[cfg(feature = "sync")]
         let builtins =
             self.registry().receivers().len() - self.registry().application_receivers().count();
+        #[cfg(feature = "sync")]
         tracing::info!(
             count = builtins,
             "built-in object sync receivers (stripe_<plural> tables) run first for their events"
@@ -350,6 +373,7 @@ impl Runtime {
 
     /// A router serving only `GET /metrics` (Prometheus text format; 404 while metrics are
     /// off), to mount on a listener of your own that only your monitoring reaches.
+    #[cfg(feature = "metrics")]
     pub fn metrics_router(&self) -> Router {
         http::metrics_router(Arc::clone(&self.inner.http))
     }
@@ -378,6 +402,7 @@ impl Runtime {
     /// Runs a job worker (the outbox, [`crate::jobs`]) until `shutdown` completes. `serve` runs
     /// one beside the server unless `STRIPE_RECEIVER_JOBS_WORKER=false`; `stripe-receiver jobs
     /// work` runs one alone.
+    #[cfg(feature = "jobs")]
     pub async fn run_jobs(&self, shutdown: impl Future<Output = ()>) {
         let context = &self.inner.context;
         let worker = Worker {

@@ -29,10 +29,13 @@ macro_rules! outln {
     }};
 }
 
+mod config;
 mod deliveries;
 mod endpoints;
 mod events;
+#[cfg(feature = "jobs")]
 mod jobs;
+#[cfg(feature = "sync")]
 mod objects;
 mod output;
 mod receivers;
@@ -43,6 +46,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+pub use self::config::ConfigArgs;
 use crate::config::Config;
 use crate::runtime::{Runtime, RuntimeBuilder};
 
@@ -56,7 +60,7 @@ use crate::runtime::{Runtime, RuntimeBuilder};
 pub struct Cli {
     /// Settings shared by every command (each also read from its environment variable).
     #[command(flatten)]
-    pub config: Config,
+    pub config: ConfigArgs,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -80,11 +84,13 @@ pub enum Command {
     /// Inspect stored events.
     #[command(subcommand)]
     Events(events::EventsCommand),
+    #[cfg(feature = "sync")]
     /// Inspect the synced Stripe objects (`stripe_<plural>` tables), or re-sync one from an event.
     #[command(subcommand)]
     Objects(objects::ObjectsCommand),
     /// List every compiled-in receiver: event types, function path, file:line.
     Receivers(receivers::ReceiversArgs),
+    #[cfg(feature = "jobs")]
     /// The job outbox: run a worker, list jobs, requeue a dead one.
     #[command(subcommand)]
     Jobs(jobs::JobsCommand),
@@ -138,7 +144,7 @@ pub async fn run(
         _ => {}
     }
     let serving = matches!(cli.command, Command::Serve);
-    let mut builder = configure(Runtime::builder(cli.config));
+    let mut builder = configure(Runtime::builder(Config::from(cli.config)));
     if !serving {
         // Inspecting or managing the database must work even when the processing setup is
         // incomplete (a missing State<T>, a receiver for the other backend).
@@ -154,7 +160,9 @@ pub async fn run(
         Command::Endpoints(cmd) => endpoints::run(&runtime, cmd).await,
         Command::Deliveries(cmd) => deliveries::run(&runtime, cmd).await,
         Command::Events(cmd) => events::run(&runtime, cmd).await,
+        #[cfg(feature = "sync")]
         Command::Objects(cmd) => objects::run(&runtime, cmd).await,
+        #[cfg(feature = "jobs")]
         Command::Jobs(cmd) => jobs::run(&runtime, cmd).await,
         Command::Send(_) | Command::Receivers(_) => unreachable!("handled above"),
     }

@@ -20,6 +20,7 @@ pub(super) async fn run(runtime: &Runtime) -> Result<ExitCode, CliError> {
     );
     // One Ctrl-C stops both the server and the job worker.
     let stop = tokio_util::sync::CancellationToken::new();
+    #[cfg(feature = "jobs")]
     let worker = runtime.config().jobs_worker.then(|| {
         let (runtime, stop) = (runtime.clone(), stop.clone());
         tokio::spawn(async move { runtime.run_jobs(stop.cancelled_owned()).await })
@@ -33,6 +34,7 @@ pub(super) async fn run(runtime: &Runtime) -> Result<ExitCode, CliError> {
     };
     let served = runtime.serve(listener, signal).await;
     stop.cancel();
+    #[cfg(feature = "jobs")]
     if let Some(worker) = worker {
         let _ = worker.await;
     }

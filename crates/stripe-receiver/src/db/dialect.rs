@@ -49,6 +49,7 @@ pub(crate) trait Dialect: sqlx::Database {
 
 /// Encodes a time as SQLite stores it: RFC 3339, UTC, microseconds, `Z` (so that text order is
 /// time order).
+#[cfg(any(feature = "sqlite", feature = "cli"))] // its callers
 pub(crate) fn format_time(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
 }

@@ -29,9 +29,11 @@ use std::time::Duration;
 
 use sqlx::migrate::{Migrate, Migrator};
 
+#[cfg(any(feature = "sqlite", feature = "cli"))]
+pub(crate) use dialect::format_time;
 #[cfg(test)]
 pub(crate) use dialect::Ddl;
-pub(crate) use dialect::{format_time, sql, sql_for, sql_piece, Dialect};
+pub(crate) use dialect::{sql, sql_for, sql_piece, Dialect};
 #[cfg(feature = "postgres")]
 pub use postgres::PgDb;
 #[cfg(feature = "sqlite")]

@@ -9,6 +9,7 @@
 mod answer;
 mod headers;
 mod healthz;
+#[cfg(feature = "metrics")]
 mod metrics;
 mod remote_ip;
 mod webhook;
@@ -66,6 +67,7 @@ pub(crate) fn router(service: Arc<Service>) -> Router {
         .route("/webhooks/{uuid}", post(webhook::receive))
         .route("/webhooks/{uuid}/", post(webhook::receive))
         .route("/healthz", get(healthz::healthz));
+    #[cfg(feature = "metrics")]
     let router = if service.pipeline.context().metrics.is_some() {
         router.route("/metrics", get(metrics::metrics))
     } else {
@@ -77,6 +79,7 @@ pub(crate) fn router(service: Arc<Service>) -> Router {
 }
 
 /// Only `GET /metrics` (404 while metrics are off).
+#[cfg(feature = "metrics")]
 pub(crate) fn metrics_router(service: Arc<Service>) -> Router {
     Router::new()
         .route("/metrics", get(metrics::metrics))

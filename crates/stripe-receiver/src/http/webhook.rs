@@ -85,8 +85,10 @@ pub(super) async fn receive(
             signature,
             body,
         };
+        #[cfg(feature = "metrics")]
         let started = std::time::Instant::now();
         let result = service.pipeline.process(incoming).await;
+        #[cfg(feature = "metrics")]
         if let Some(metrics) = &service.pipeline.context().metrics {
             let (outcome, event_type) = match &result {
                 Ok(processed) => (processed.outcome, Some(processed.event_type.as_str())),

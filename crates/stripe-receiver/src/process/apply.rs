@@ -1,7 +1,7 @@
 //! What runs inside the webhook's transaction: the event row, the receivers, the delivery row.
 
 use std::panic::AssertUnwindSafe;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use futures_util::FutureExt;
 use sha2::{Digest, Sha256};
@@ -123,8 +123,10 @@ async fn apply(
         tokio::time::timeout_at(deadline, run_receiver(ctx, receiver, tx, event))
             .await
             .map_err(|_| {
+                #[cfg(feature = "metrics")]
                 if let Some(metrics) = &ctx.metrics {
-                    let elapsed = Duration::from_secs(ctx.settings.processing_timeout_secs);
+                    let elapsed =
+                        std::time::Duration::from_secs(ctx.settings.processing_timeout_secs);
                     metrics.receiver(receiver.path(), elapsed, Some("receiver_timeout"));
                 }
                 Fault::Timeout {
@@ -256,6 +258,7 @@ async fn run_receiver(
     let elapsed = started.elapsed();
     span.record("duration_us", elapsed.as_micros());
     span.in_scope(|| tracing::debug!(elapsed_us = elapsed.as_micros(), "receiver done"));
+    #[cfg(feature = "metrics")]
     if let Some(metrics) = &ctx.metrics {
         let failure = match &result {
             Ok(Ok(())) => None,

@@ -6,8 +6,10 @@ use crate::after_commit::AfterCommitTasks;
 use crate::api_key::ApiKey;
 use crate::config::Config;
 use crate::db::Db;
+#[cfg(feature = "jobs")]
 use crate::effects::JobsHandle;
 use crate::hooks::HookRegistry;
+#[cfg(feature = "metrics")]
 use crate::metrics::Metrics;
 use crate::registry::Registry;
 use crate::signature::Clock;
@@ -26,11 +28,13 @@ pub(crate) struct Context {
     /// The values receivers and hooks take as `State<T>`.
     pub state: StateMap,
     /// The metrics, when `STRIPE_RECEIVER_METRICS` is on.
+    #[cfg(feature = "metrics")]
     pub metrics: Option<Metrics>,
     /// The clock signature timestamps are checked against.
     pub clock: Arc<dyn Clock>,
     pub settings: Settings,
     /// What a webhook's transaction needs to enqueue jobs.
+    #[cfg(feature = "jobs")]
     pub jobs: JobsHandle,
     /// Where a committed webhook's after-commit actions run.
     pub after_commit: AfterCommitTasks,

@@ -234,7 +234,12 @@ async fn run_batch(ctx: &Context, batch: Vec<Job>) {
             }
         }
         savepoint = Savepoint::Clean;
-        let mut effects = Effects::new(ctx.jobs.clone(), &job.verified.event.id);
+        let mut effects = Effects::new(
+            #[cfg(feature = "jobs")]
+            ctx.jobs.clone(),
+            #[cfg(feature = "jobs")]
+            &job.verified.event.id,
+        );
         let result = {
             let mut tx = Tx::new(txn.conn(), &mut effects);
             apply_hooked(ctx, &mut tx, &job.incoming, &job.verified)
@@ -289,6 +294,7 @@ async fn run_batch(ctx: &Context, batch: Vec<Job>) {
                 commit_us = (started.elapsed() - worked).as_micros(),
                 "group commit"
             );
+            #[cfg(feature = "metrics")]
             if let (Some(metrics), false) = (&ctx.metrics, committed_later.is_empty()) {
                 metrics.group_commit(committed_later.len());
             }

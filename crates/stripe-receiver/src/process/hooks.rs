@@ -125,6 +125,7 @@ pub(super) async fn run_hooks(
             path: hook.path(),
             failure,
         };
+        #[cfg(feature = "metrics")]
         if let Some(metrics) = &ctx.metrics {
             metrics.hook_failure(kind, hook.path(), fault.class());
         }

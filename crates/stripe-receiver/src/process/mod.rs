@@ -100,6 +100,7 @@ impl Pipeline {
             ctx.clock.now_unix(),
         );
         let validation = verdict.validation();
+        #[cfg(feature = "metrics")]
         if let (Some(metrics), Some(class)) = (&ctx.metrics, validation.failure) {
             metrics.validation_failure(class);
         }

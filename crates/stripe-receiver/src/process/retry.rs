@@ -68,7 +68,12 @@ async fn in_transaction(
     verified: &Verified,
 ) -> Result<Applied, Fault> {
     let mut txn = ctx.db.begin().await?;
-    let mut effects = Effects::new(ctx.jobs.clone(), &verified.event.id);
+    let mut effects = Effects::new(
+        #[cfg(feature = "jobs")]
+        ctx.jobs.clone(),
+        #[cfg(feature = "jobs")]
+        &verified.event.id,
+    );
     let applied = {
         let mut tx = Tx::new(txn.conn(), &mut effects);
         match apply_hooked(ctx, &mut tx, incoming, verified).await {

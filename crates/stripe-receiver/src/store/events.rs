@@ -4,7 +4,6 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::db::{dispatch, sql, Db, TxConn};
-use crate::event::{EventData, EventRequest};
 use crate::{Event, Tx};
 
 /// A row of `stripe_events`.
@@ -147,6 +146,7 @@ pub async fn get(db: &Db, id: &str) -> Result<Option<StoredEvent>, sqlx::Error> 
 ///
 /// # Errors
 /// The database error.
+#[cfg(feature = "sync")] // re-sync is its only reader
 pub(crate) async fn load(
     tx: &mut Tx<'_>,
     id: &str,
@@ -187,7 +187,9 @@ pub async fn list(
 impl StoredEvent {
     /// The event as receivers see it (without the request it came from), when `data` is an
     /// event's.
+    #[cfg(feature = "sync")]
     fn into_event(self) -> Result<Event, serde_json::Error> {
+        use crate::event::{EventData, EventRequest};
         Ok(Event {
             data: serde_json::from_value::<EventData>(self.data)?,
             id: self.id,

@@ -8,4 +8,5 @@ pub mod deliveries;
 pub mod endpoints;
 pub mod events;
 
+#[cfg(feature = "cli")] // the CLI prints stored times as SQLite stores them
 pub(crate) use crate::db::format_time;
