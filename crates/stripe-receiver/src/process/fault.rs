@@ -104,11 +104,14 @@ pub(super) fn is_unavailable(e: &sqlx::Error) -> bool {
 }
 
 /// SQLSTATE classes and codes that mean the connection is gone rather than the statement wrong:
-/// class 08 (connection exception) and 57P01–57P03 (administrator or crash shutdown, cannot
-/// connect now), <https://www.postgresql.org/docs/current/errcodes-appendix.html>.
+/// class 08 (connection exception) except `08P01` (protocol violation: what PostgreSQL answers
+/// to a statement bound with too few values, the statement's fault), and 57P01–57P03
+/// (administrator or crash shutdown, cannot connect now),
+/// <https://www.postgresql.org/docs/current/errcodes-appendix.html>.
 fn is_connection_lost(e: &sqlx::Error) -> bool {
     is_unavailable(e)
         || sqlstate_of(e).is_some_and(|code| {
-            code.starts_with("08") || matches!(code, "57P01" | "57P02" | "57P03")
+            (code.starts_with("08") && code != "08P01")
+                || matches!(code, "57P01" | "57P02" | "57P03")
         })
 }
