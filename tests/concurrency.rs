@@ -1,4 +1,4 @@
-//! Exactly-once under concurrency (PRODUCT.md §4.6): many deliveries at once over real HTTP, on
+//! Exactly-once under concurrency: many deliveries at once over real HTTP, on
 //! both backends. On PostgreSQL webhooks run in concurrent transactions; a concurrent duplicate
 //! waits on the event row's unique key for the first attempt's outcome. On SQLite they queue for
 //! the single writer.

@@ -1,4 +1,4 @@
-//! Side effects done right (PRODUCT.md §3 S9): after-commit actions and the job outbox, on both
+//! Side effects done right: after-commit actions and the job outbox, on both
 //! backends, over real HTTP with a worker running in the test's process.
 
 use std::collections::HashMap;

@@ -1,4 +1,4 @@
-//! A database outage under load (PRODUCT.md §4.9): a private PostgreSQL cluster is stopped in the
+//! A database outage under load: a private PostgreSQL cluster is stopped in the
 //! middle of a load run and started again. Every delivery is answered 2xx (and committed) or 5xx
 //! (and, but for the one unavoidable case below, absent); the server serves again by itself; the
 //! same events re-sent afterwards all commit, each exactly once.

@@ -1,4 +1,4 @@
-//! The processing contract (PRODUCT.md §4) and the inputs of the foundation issue, over real HTTP
+//! The processing contract (README, "Processing contract") and the inputs of the foundation issue, over real HTTP
 //! against a real SQLite file.
 
 use std::collections::HashSet;

@@ -1,4 +1,4 @@
-//! The `stripe-receiver` binary end to end: every command of PRODUCT.md §9 that this build has,
+//! The `stripe-receiver` binary end to end: every command this build has (README, "CLI"),
 //! against a scratch SQLite file, with `serve` running as a child process on 127.0.0.1.
 
 use std::net::TcpStream;

@@ -1,4 +1,4 @@
-//! Stripe API secret keys (`STRIPE_TEST_SECRET_KEY` / `STRIPE_LIVE_SECRET_KEY`, PRODUCT.md §8),
+//! Stripe API secret keys (`STRIPE_TEST_SECRET_KEY` / `STRIPE_LIVE_SECRET_KEY`),
 //! redacted by default.
 
 use std::fmt;

@@ -1,5 +1,5 @@
-//! What a webhook's transaction leaves to do once it has committed: after-commit actions (PRODUCT.md
-//! §3 S9, Django's `transaction.on_commit`), and whether jobs were enqueued (to wake the worker).
+//! What a webhook's transaction leaves to do once it has committed: after-commit actions
+//! (Django's `transaction.on_commit`), and whether jobs were enqueued (to wake the worker).
 
 use std::future::Future;
 #[cfg(feature = "jobs")]

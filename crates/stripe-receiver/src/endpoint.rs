@@ -6,7 +6,7 @@ use uuid::Uuid;
 
 use crate::signature::{Secret, DEFAULT_TOLERANCE_SECS};
 
-/// How an endpoint decides that a delivery is genuine (PRODUCT.md §5; dj-stripe's
+/// How an endpoint decides that a delivery is genuine (dj-stripe's
 /// `DJSTRIPE_WEBHOOK_VALIDATION`, per endpoint).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[cfg_attr(
@@ -156,7 +156,7 @@ impl NewEndpoint {
 }
 
 /// The URL of an endpoint: `<base>/webhooks/<uuid>`, with no double slash whatever the base ends
-/// with (PRODUCT.md §10).
+/// with.
 #[must_use]
 pub fn webhook_url(base_url: &str, uuid: Uuid) -> String {
     format!("{}/webhooks/{uuid}", base_url.trim_end_matches('/'))

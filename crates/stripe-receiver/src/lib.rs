@@ -92,7 +92,7 @@ pub use registration::{
     IntoCallResult as IntoReceiverResult, Requirements,
 };
 pub use runtime::{shutdown_signal, Runtime, RuntimeBuilder, StartError};
-/// The sqlx this crate is built with (0.8). Receivers' queries run on its connection types, so
+/// The sqlx this crate is built with (0.9). Receivers' queries run on its connection types, so
 /// an application depends on the same major version of sqlx (needed for `sqlx::query!`), or
 /// reaches it through this re-export.
 pub use sqlx;

@@ -1,4 +1,4 @@
-//! The `stripe-receiver` command line (PRODUCT.md §9), as a library entry point.
+//! The `stripe-receiver` command line, as a library entry point.
 //!
 //! The `stripe-receiver` binary is `fn main() { stripe_receiver::cli::main() }`. Call the same
 //! function from your own binary so that your `#[stripe_receiver]` functions are linked in and

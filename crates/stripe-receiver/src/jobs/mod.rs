@@ -1,4 +1,4 @@
-//! The transactional outbox (PRODUCT.md §3 S9): durable side effects of a webhook.
+//! The transactional outbox (README, "Side effects outside the database"): durable side effects of a webhook.
 //!
 //! A receiver enqueues a job — a name and a serde payload — with [`crate::Tx::enqueue_job`], in
 //! the webhook's transaction: the job exists if and only if the webhook commits. A worker (inside

@@ -11,7 +11,7 @@ type HmacSha256 = Hmac<Sha256>;
 /// the value Stripe's libraries use.
 pub const DEFAULT_TOLERANCE_SECS: u64 = 300;
 
-/// Why a delivery failed verification. The variants are the failure classes of PRODUCT.md §5;
+/// Why a delivery failed verification. The variants are the failure classes of Stripe's signature scheme;
 /// [`SignatureError::class`] gives the stable snake_case name stored on the delivery and logged.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum SignatureError {
