@@ -86,16 +86,14 @@ impl Effects {
     /// re-sync): no job kinds to enqueue, no event; its after-commit actions are not run.
     #[cfg(feature = "sync")]
     pub(crate) fn detached() -> Self {
-        Self {
-            after_commit: Vec::new(),
-            #[cfg(feature = "jobs")]
-            jobs_enqueued: 0,
-            current_receiver: "",
-            #[cfg(feature = "jobs")]
-            event_id: None,
-            #[cfg(feature = "jobs")]
-            jobs: JobsHandle::new([], 1),
+        #[cfg(feature = "jobs")]
+        {
+            let mut effects = Self::new(JobsHandle::new([], 1), "");
+            effects.event_id = None;
+            effects
         }
+        #[cfg(not(feature = "jobs"))]
+        Self::new()
     }
 
     pub(crate) fn push(

@@ -4,7 +4,8 @@ use std::process::ExitCode;
 
 use clap::Subcommand;
 
-use super::{output, CliError};
+use super::output::{self, Listing};
+use super::CliError;
 use crate::runtime::Runtime;
 use crate::store::deliveries::{self, DeliveryFilter};
 
@@ -18,12 +19,8 @@ pub enum DeliveriesCommand {
         /// Only deliveries of this event id.
         #[arg(long)]
         event: Option<String>,
-        /// At most this many rows.
-        #[arg(long, default_value_t = 50)]
-        limit: u32,
-        /// Print one JSON document.
-        #[arg(long)]
-        json: bool,
+        #[command(flatten)]
+        listing: Listing,
     },
     /// Show one delivery as JSON (headers, outcome, error), or only its exact raw body.
     Show {
@@ -40,8 +37,7 @@ pub(super) async fn run(runtime: &Runtime, cmd: DeliveriesCommand) -> Result<Exi
         DeliveriesCommand::List {
             failed,
             event,
-            limit,
-            json,
+            listing: Listing { limit, json },
         } => {
             let filter = DeliveryFilter {
                 failed_only: failed,

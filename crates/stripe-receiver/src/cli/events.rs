@@ -4,7 +4,8 @@ use std::process::ExitCode;
 
 use clap::Subcommand;
 
-use super::{output, CliError};
+use super::output::{self, Listing};
+use super::CliError;
 use crate::runtime::Runtime;
 use crate::store::events;
 
@@ -15,12 +16,8 @@ pub enum EventsCommand {
         /// Only events of this type.
         #[arg(long = "type")]
         event_type: Option<String>,
-        /// At most this many rows.
-        #[arg(long, default_value_t = 50)]
-        limit: u32,
-        /// Print one JSON document.
-        #[arg(long)]
-        json: bool,
+        #[command(flatten)]
+        listing: Listing,
     },
     /// Show one stored event as JSON.
     Show {
@@ -33,8 +30,7 @@ pub(super) async fn run(runtime: &Runtime, cmd: EventsCommand) -> Result<ExitCod
     match cmd {
         EventsCommand::List {
             event_type,
-            limit,
-            json,
+            listing: Listing { limit, json },
         } => {
             let list = events::list(runtime.db(), event_type.as_deref(), limit).await?;
             if json {

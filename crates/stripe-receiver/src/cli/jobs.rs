@@ -4,7 +4,8 @@ use std::process::ExitCode;
 
 use clap::Subcommand;
 
-use super::{output, CliError};
+use super::output::{self, Listing};
+use super::CliError;
 use crate::jobs::{self, JobFilter, JobStatus};
 use crate::runtime::{shutdown_signal, Runtime};
 
@@ -21,12 +22,8 @@ pub enum JobsCommand {
         /// Only jobs in this status: queued, running, done, dead.
         #[arg(long)]
         status: Option<String>,
-        /// At most this many rows.
-        #[arg(long, default_value_t = 50)]
-        limit: u32,
-        /// Print one JSON document.
-        #[arg(long)]
-        json: bool,
+        #[command(flatten)]
+        listing: Listing,
     },
     /// Requeue a dead job for a fresh set of attempts, due at once.
     Retry {
@@ -41,8 +38,7 @@ pub(super) async fn run(runtime: &Runtime, cmd: JobsCommand) -> Result<ExitCode,
         JobsCommand::List {
             dead,
             status,
-            limit,
-            json,
+            listing: Listing { limit, json },
         } => {
             let status = match (dead, status) {
                 (true, _) => Some(JobStatus::Dead),

@@ -4,7 +4,8 @@ use std::process::ExitCode;
 
 use clap::Subcommand;
 
-use super::{output, CliError};
+use super::output::{self, Listing};
+use super::CliError;
 use crate::runtime::Runtime;
 use crate::sync::kinds::{self, KINDS};
 use crate::sync::query;
@@ -21,12 +22,8 @@ pub enum ObjectsCommand {
         /// Only objects of this connected account (acct_...).
         #[arg(long)]
         account: Option<String>,
-        /// At most this many rows.
-        #[arg(long, default_value_t = 50)]
-        limit: u32,
-        /// Print one JSON document.
-        #[arg(long)]
-        json: bool,
+        #[command(flatten)]
+        listing: Listing,
     },
     /// Show one synced object (its row and the whole object) as JSON.
     Show {
@@ -65,8 +62,7 @@ pub(super) async fn run(runtime: &Runtime, cmd: ObjectsCommand) -> Result<ExitCo
         ObjectsCommand::List {
             object_type,
             account,
-            limit,
-            json,
+            listing: Listing { limit, json },
         } => {
             let kind = kind_named(&object_type)?;
             let rows = query::list(runtime.db(), kind, account.as_deref(), limit).await?;

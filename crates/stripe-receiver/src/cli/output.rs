@@ -2,6 +2,17 @@
 
 use serde::Serialize;
 
+/// The options every listing command takes (`--limit`, `--json`).
+#[derive(Debug, clap::Args)]
+pub struct Listing {
+    /// At most this many rows.
+    #[arg(long, default_value_t = 50)]
+    pub limit: u32,
+    /// Print one JSON document.
+    #[arg(long)]
+    pub json: bool,
+}
+
 /// Prints `value` as pretty JSON on stdout.
 pub(super) fn json<T: Serialize + ?Sized>(value: &T) {
     outln!(
