@@ -12,15 +12,18 @@ use crate::effects::Effects;
 /// receiver's writes, or rolls back with them. Do not `COMMIT` or `ROLLBACK` through it: the
 /// runtime owns the transaction's end (it may be a savepoint inside a larger transaction).
 ///
-/// Reach the backend's native sqlx connection with [`Tx::sqlite`] or [`Tx::postgres`] and run
-/// your own queries (`sqlx::query!` included) in the webhook's transaction:
+/// Run your own SQL in the webhook's transaction, on whichever backend it is, with
+/// [`Tx::query`] (`$N` placeholders, values both backends encode):
 ///
 /// ```ignore
-/// sqlx::query("INSERT INTO receipts (charge_id, amount) VALUES ($1, $2)")
+/// tx.query("INSERT INTO receipts (charge_id, amount) VALUES ($1, $2)")
 ///     .bind(charge_id).bind(amount)
-///     .execute(tx.postgres()?)
+///     .execute()
 ///     .await?;
 /// ```
+///
+/// For `sqlx::query!` (checked against one backend at compile time), reach the backend's native
+/// sqlx connection with [`Tx::sqlite`] or [`Tx::postgres`].
 ///
 /// A receiver written for one backend can take that backend's connection directly instead
 /// (`conn: &mut sqlx::PgConnection` or `&mut sqlx::SqliteConnection`); a process on the other
