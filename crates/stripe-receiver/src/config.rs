@@ -203,6 +203,26 @@ settings! {
             default: None,
             secret: true,
         },
+        /// Base URL of the Stripe API; every call of the API client goes there (a local test
+        /// server in tests).
+        stripe_api_base: String => STRIPE_API_BASE {
+            var: "STRIPE_API_BASE",
+            default: Some("https://api.stripe.com"),
+        },
+        /// `Stripe-Version` sent on every API call and pinned on endpoints created on Stripe.
+        stripe_api_version: String => STRIPE_API_VERSION {
+            var: "STRIPE_API_VERSION",
+            default: Some("2026-10-28.endive"),
+        },
+        /// When the built-in sync re-fetches an object from Stripe instead of trusting the
+        /// event's copy: `ties` (two events about one object in the same second that their
+        /// meaning cannot order), `always`, or `never`. Needs the API key of the event's mode;
+        /// an endpoint's own setting overrides this one.
+        refetch: Refetch => REFETCH {
+            var: "STRIPE_RECEIVER_REFETCH",
+            default: Some("never"),
+            values: &["ties", "always", "never"],
+        },
         /// PostgreSQL: size of the connection pool (webhooks processed at once).
         db_max_connections: u32 => DB_MAX_CONNECTIONS {
             var: "STRIPE_RECEIVER_DB_MAX_CONNECTIONS",
@@ -293,6 +313,50 @@ impl FromStr for GroupCommit {
 }
 
 impl fmt::Display for GroupCommit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// When the built-in sync re-fetches an object from Stripe ([`Config::refetch`]), written
+/// `ties`, `always` or `never`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refetch {
+    /// Only when two events about one object share a second and nothing else orders them.
+    Ties,
+    /// For every synced object: Stripe's current copy is stored, never the event's.
+    Always,
+    /// Never; a remaining tie goes to the event delivered last.
+    Never,
+}
+
+impl Refetch {
+    /// `ties`, `always` or `never`.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Ties => "ties",
+            Self::Always => "always",
+            Self::Never => "never",
+        }
+    }
+}
+
+impl FromStr for Refetch {
+    type Err = String;
+
+    /// `ties`, `always` or `never` (lowercase); anything else is an error naming the three.
+    fn from_str(value: &str) -> Result<Self, String> {
+        match value {
+            "ties" => Ok(Self::Ties),
+            "always" => Ok(Self::Always),
+            "never" => Ok(Self::Never),
+            _ => Err(expected_one_of(Setting::REFETCH.values)),
+        }
+    }
+}
+
+impl fmt::Display for Refetch {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
     }
@@ -395,6 +459,10 @@ impl Config {
                 .optional(ApiKey::parse_test)?,
             stripe_live_secret_key: read(&Setting::STRIPE_LIVE_SECRET_KEY)
                 .optional(ApiKey::parse_live)?,
+            stripe_api_base: read(&Setting::STRIPE_API_BASE).required(parse_api_base)?,
+            stripe_api_version: read(&Setting::STRIPE_API_VERSION)
+                .required(|v| Ok::<_, String>(v.to_owned()))?,
+            refetch: read(&Setting::REFETCH).required(Refetch::from_str)?,
             db_max_connections: read(&Setting::DB_MAX_CONNECTIONS).required(u32::from_str)?,
             group_commit: read(&Setting::GROUP_COMMIT).required(GroupCommit::from_str)?,
             group_commit_max_batch: read(&Setting::GROUP_COMMIT_MAX_BATCH)
@@ -464,6 +532,15 @@ impl Read {
 }
 
 /// `true` or `false`, exactly.
+/// An http(s) URL without a trailing slash (a trailing `/` is dropped).
+fn parse_api_base(value: &str) -> Result<String, String> {
+    let url = url::Url::parse(value).map_err(|e| e.to_string())?;
+    if !matches!(url.scheme(), "http" | "https") || !url.has_host() {
+        return Err("expected an http:// or https:// URL".into());
+    }
+    Ok(value.trim_end_matches('/').to_owned())
+}
+
 fn parse_bool(value: &str) -> Result<bool, String> {
     bool::from_str(value).map_err(|_| expected_one_of(BOOL))
 }

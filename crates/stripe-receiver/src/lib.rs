@@ -74,6 +74,8 @@ pub mod sender;
 pub mod signature;
 mod state;
 pub mod store;
+#[cfg(feature = "stripe-api")]
+pub mod stripe_api;
 #[cfg(feature = "sync")]
 pub mod sync;
 mod tx;
