@@ -2,7 +2,7 @@
 //! `#[stripe_job]`.
 //!
 //! Each attribute registers a [`Registration<K>`] at link time (collected by `inventory`), for
-//! a [`Kind`] `K`: [`kinds::Receiver`], [`kinds::Hook`] or [`kinds::Job`]. The kind carries
+//! a [`Kind`] `K`: [`kinds::receiver`], [`kinds::hook`] or [`kinds::job`]. The kind carries
 //! what differs between them: the per-registration data (event types, the hook, the job name),
 //! the [`Kind::Parts`] a call draws its arguments from, and how registrations are ordered and
 //! told apart. Everything else is shared: the record, the argument trait [`Arg`], its

@@ -178,7 +178,7 @@ struct Parts {
 
 /// A started runtime: cheap to clone, shared by every request.
 ///
-/// The runtime is the composition root: it builds the processing [`Context`], the pipeline,
+/// The runtime is the composition root: it builds the processing context, the pipeline,
 /// the HTTP service and the job worker, and hands each what it needs. No module imports it but
 /// the CLI's commands.
 #[derive(Clone)]

@@ -7,8 +7,8 @@
 //! semantics.
 //!
 //! Layout: everything that names a backend's sqlx types lives in that backend's file
-//! (`sqlite.rs`, `postgres.rs`), which implements [`Pools`] for its handle and [`Dialect`] for
-//! its sqlx database; what differs in the SQL is in `dialect.rs`; the [`dispatch!`] macro here is
+//! (`sqlite.rs`, `postgres.rs`), which implements `Pools` for its handle and `Dialect` for
+//! its sqlx database; what differs in the SQL is in `dialect.rs`; the `dispatch!` macro here is
 //! the only `match` over the backends that the storage code uses. Store modules write each
 //! statement once, inside `dispatch!`, which compiles it for each backend.
 
