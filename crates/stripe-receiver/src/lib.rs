@@ -1,46 +1,6 @@
-//! # stripe-receiver
-//!
-//! Receive Stripe webhooks in a Rust service. Annotate plain functions with
-//! [`#[stripe_receiver("charge.succeeded", ...)]`](macro@stripe_receiver); they are registered at
-//! link time (no registration call) and run — every matching one, in a fixed order — inside ONE
-//! database transaction per event, together with the event row. A receiver error or panic rolls
-//! everything back and answers 500 so Stripe retries.
-//!
-//! ```no_run
-//! use stripe_receiver::prelude::*;
-//!
-//! #[stripe_receiver("charge.succeeded")]
-//! async fn on_charge_succeeded(event: &Event, tx: &mut Tx<'_>) -> Result<(), BoxError> {
-//!     let amount: i64 = event.data.object["amount"].as_i64().unwrap_or(0);
-//!     // $N placeholders and values both backends encode: runs on SQLite and PostgreSQL alike.
-//!     tx.query("INSERT INTO receipts (charge_id, amount) VALUES ($1, $2)")
-//!         .bind(event.object_id()?)
-//!         .bind(amount)
-//!         .execute()
-//!         .await?;
-//!     Ok(())
-//! }
-//!
-//! #[stripe_receiver("customer.created", "customer.updated")]
-//! fn log_customer(event: &Event) {
-//!     println!("{} {}", event.type_, event.id);
-//! }
-//!
-//! fn main() -> std::process::ExitCode {
-//!     stripe_receiver::cli::main() // serve, migrate, endpoints, send, deliveries, events, receivers
-//! }
-//! ```
-//!
-//! Receivers may take, in any order: `&Event`, `&mut Tx<'_>` (or the backend's native
-//! connection), and [`State<T>`] (values registered with [`RuntimeBuilder::state`]). They return
-//! `()` or `Result<(), E>` with `E` convertible into [`BoxError`]. `async fn` and plain `fn` both
-//! work.
-//!
-//! Around them: [`Tx::after_commit`] and the job outbox ([`jobs`], [`Tx::enqueue_job`],
-//! [`macro@stripe_job`]) for side effects, lifecycle hooks ([`hooks`], `#[stripe_hook]`), the
-//! built-in sync of Stripe objects ([`sync`], read back with `tx.charge(id)` and its siblings),
-//! and the [`cli`]. The README has the whole contract: processing rules and answers, the
-//! macro's expansion, the linking rule for receivers in another crate, configuration, storage.
+// The crate documentation is the README (`README.md` here links to the workspace's): docs.rs
+// shows the same text, and its complete Rust examples run as doctests.
+#![doc = include_str!("../README.md")]
 #![warn(missing_docs)]
 
 mod after_commit;

@@ -70,14 +70,21 @@ fn readme_shows_the_expansion() {
     }
 }
 
-/// The content of the ```rust block on the lines right after the line `marker`.
+/// The content of the ```rust block (or ```rust,attributes) on the lines right after the line
+/// `marker`.
 fn rust_block_after(text: &str, marker: &str) -> Result<String, String> {
     let mut lines = text.lines().skip_while(|line| line.trim() != marker);
     if lines.next().is_none() {
         return Err(format!("no line `{marker}`"));
     }
     let mut lines = lines.skip_while(|line| line.trim().is_empty());
-    if lines.next().map(str::trim) != Some("```rust") {
+    // `rust,ignore`: the README is also the library's crate documentation, whose doctests
+    // cannot compile these fragments.
+    if !lines
+        .next()
+        .map(str::trim)
+        .is_some_and(|fence| fence == "```rust" || fence.starts_with("```rust,"))
+    {
         return Err(format!("no ```rust line right after `{marker}`"));
     }
     let mut block = String::new();
@@ -139,6 +146,13 @@ fn rust_block_after_finds_the_block() {
         .unwrap_err()
         .contains("no line"));
     assert!(rust_block_after("<!-- m -->\ntext", "<!-- m -->")
+        .unwrap_err()
+        .contains("no ```rust line"));
+    assert_eq!(
+        rust_block_after("<!-- m -->\n```rust,ignore\nfn g() {}\n```", "<!-- m -->").as_deref(),
+        Ok("fn g() {}\n")
+    );
+    assert!(rust_block_after("<!-- m -->\n```rustc\nfn g() {}\n```", "<!-- m -->")
         .unwrap_err()
         .contains("no ```rust line"));
 }
