@@ -152,7 +152,9 @@ fn rust_block_after_finds_the_block() {
         rust_block_after("<!-- m -->\n```rust,ignore\nfn g() {}\n```", "<!-- m -->").as_deref(),
         Ok("fn g() {}\n")
     );
-    assert!(rust_block_after("<!-- m -->\n```rustc\nfn g() {}\n```", "<!-- m -->")
-        .unwrap_err()
-        .contains("no ```rust line"));
+    assert!(
+        rust_block_after("<!-- m -->\n```rustc\nfn g() {}\n```", "<!-- m -->")
+            .unwrap_err()
+            .contains("no ```rust line")
+    );
 }
