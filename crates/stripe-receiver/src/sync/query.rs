@@ -112,19 +112,20 @@ pub async fn show(
 
 impl Row {
     fn into_object(self, table: &'static str) -> ObjectRow {
+        let SyncedRow(synced) = self.synced;
         ObjectRow {
             table,
-            data: self.synced.object(),
+            data: synced.data,
             id: self.id,
             object: self.object,
-            account: self.synced.account,
+            account: synced.account,
             livemode: self.livemode,
             created: self.created,
-            deleted: self.synced.deleted,
-            deleted_at: self.synced.deleted_at,
-            event_id: self.synced.event_id,
-            event_created: self.synced.event_created,
-            synced_at: self.synced.synced_at,
+            deleted: synced.deleted,
+            deleted_at: synced.deleted_at,
+            event_id: synced.event_id,
+            event_created: synced.event_created,
+            synced_at: synced.synced_at,
         }
     }
 }

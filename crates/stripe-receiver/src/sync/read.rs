@@ -97,30 +97,46 @@ pub struct Objects<'t, 'c> {
     scope: Scope,
 }
 
-/// What a synced row holds beside the object's own columns, as both backends return it (`data`
-/// read as text). The CLI's listings read it too (`query.rs`).
-#[derive(sqlx::FromRow)]
-pub(super) struct SyncedRow {
-    pub data: String,
-    pub account: Option<String>,
-    pub deleted: bool,
-    pub deleted_at: Option<i64>,
-    pub event_id: String,
-    pub event_created: i64,
-    pub synced_at: DateTime<Utc>,
+/// A synced table's row as both backends return it (`data` read as text; the columns
+/// `data, account, deleted, deleted_at, event_id, event_created, synced_at`), before its object
+/// is typed. The CLI's listings read it too (`query.rs`).
+pub(super) struct SyncedRow(pub(super) Synced<()>);
+
+impl<'r, R> sqlx::FromRow<'r, R> for SyncedRow
+where
+    R: sqlx::Row,
+    &'r str: sqlx::ColumnIndex<R>,
+    String: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    bool: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    i64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    DateTime<Utc>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+{
+    fn from_row(row: &'r R) -> Result<Self, sqlx::Error> {
+        let text: String = row.try_get("data")?;
+        // The stored object: the JSON of `data` (or, if it is not JSON, its text as a string).
+        let data = match serde_json::from_str(&text) {
+            Ok(data) => data,
+            Err(_) => serde_json::Value::String(text),
+        };
+        Ok(Self(Synced {
+            object: (),
+            data,
+            account: row.try_get("account")?,
+            deleted: row.try_get("deleted")?,
+            deleted_at: row.try_get("deleted_at")?,
+            event_id: row.try_get("event_id")?,
+            event_created: row.try_get("event_created")?,
+            synced_at: row.try_get("synced_at")?,
+        }))
+    }
 }
 
-impl SyncedRow {
-    /// The stored object: the JSON of `data` (or, if it is not JSON, its text as a string).
-    pub(super) fn object(&self) -> serde_json::Value {
-        serde_json::from_str(&self.data).unwrap_or_else(|_| self.data.clone().into())
-    }
-
-    /// The row with `object` (`data` parsed as [`SyncedRow::object`]).
-    fn into_synced<T>(self, object: T, data: serde_json::Value) -> Synced<T> {
+impl<T> Synced<T> {
+    /// The same row with `object` in place of this one.
+    fn with_object<U>(self, object: U) -> Synced<U> {
         Synced {
             object,
-            data,
+            data: self.data,
             account: self.account,
             deleted: self.deleted,
             deleted_at: self.deleted_at,
@@ -173,16 +189,16 @@ impl Objects<'_, '_> {
     /// # Errors
     /// [`ReadError::Decode`], [`ReadError::Database`].
     pub async fn find<T: SyncedObject>(self, id: &str) -> Result<Option<Synced<T>>, ReadError> {
-        let Some(row) = self.row(T::KIND, id).await? else {
+        let Some(SyncedRow(row)) = self.row(T::KIND, id).await? else {
             return Ok(None);
         };
-        let data = row.object();
-        let object = serde_json::from_value(data.clone()).map_err(|source| ReadError::Decode {
-            object: T::KIND.object_name(),
-            id: id.to_owned(),
-            source,
-        })?;
-        Ok(Some(row.into_synced(object, data)))
+        let object =
+            serde_json::from_value(row.data.clone()).map_err(|source| ReadError::Decode {
+                object: T::KIND.object_name(),
+                id: id.to_owned(),
+                source,
+            })?;
+        Ok(Some(row.with_object(object)))
     }
 
     /// The row `id` of `kind`'s table, untyped (`object` is the stored JSON).
@@ -194,9 +210,9 @@ impl Objects<'_, '_> {
         kind: &'static ObjectKind,
         id: &str,
     ) -> Result<Option<Synced<serde_json::Value>>, ReadError> {
-        Ok(self.row(kind, id).await?.map(|row| {
-            let data = row.object();
-            row.into_synced(data.clone(), data)
+        Ok(self.row(kind, id).await?.map(|SyncedRow(row)| {
+            let object = row.data.clone();
+            row.with_object(object)
         }))
     }
 
