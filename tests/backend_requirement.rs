@@ -4,7 +4,7 @@
 use serde_json::json;
 use stripe_receiver::db::Backend;
 use stripe_receiver::prelude::*;
-use stripe_receiver::registry::RegistryError;
+use stripe_receiver::registry::{RegistryError, RegistryProblem};
 use stripe_receiver::StartError;
 use stripe_receiver_workspace::harness::{event, postgres_url, TestBackend, TestServer};
 
@@ -29,12 +29,14 @@ async fn refused_on_sqlite_at_start_up() {
     };
     assert!(matches!(
         err,
-        StartError::Registry(RegistryError::WrongBackend {
-            path: "backend_requirement::record_payout",
-            wanted: Backend::Postgres,
-            actual: Backend::Sqlite,
+        StartError::Registry(RegistryError {
+            problem: RegistryProblem::WrongBackend {
+                wanted: Backend::Postgres,
+                actual: Backend::Sqlite,
+            },
+            registration,
             ..
-        })
+        }) if registration.path() == "backend_requirement::record_payout"
     ));
     let message = err.to_string();
     assert!(

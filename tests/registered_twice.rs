@@ -1,7 +1,7 @@
 //! The same function registered twice (two attributes) is refused at start-up, never run twice.
 
 use stripe_receiver::prelude::*;
-use stripe_receiver::registry::{Registry, RegistryError};
+use stripe_receiver::registry::{Registry, RegistryProblem};
 
 #[stripe_receiver("charge.succeeded")]
 #[stripe_receiver("charge.refunded")]
@@ -10,13 +10,8 @@ fn annotated_twice(_event: &Event) {}
 #[test]
 fn refused_naming_the_fn_and_its_place() {
     let err = Registry::from_inventory().unwrap_err();
-    assert!(matches!(
-        err,
-        RegistryError::AttributeTwice {
-            path: "registered_twice::annotated_twice",
-            ..
-        }
-    ));
+    assert_eq!(err.problem, RegistryProblem::AttributeTwice);
+    assert_eq!(err.path(), "registered_twice::annotated_twice");
     let message = err.to_string();
     assert!(
         message.contains("(tests/registered_twice.rs:8)"),

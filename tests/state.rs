@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use serde_json::json;
-use stripe_receiver::registry::RegistryError;
+use stripe_receiver::registry::{RegistryError, RegistryProblem};
 use stripe_receiver::{prelude::*, StartError};
 use stripe_receiver_workspace::harness::{event, TestBackend, TestServer};
 
@@ -59,10 +59,11 @@ async fn a_missing_value_refuses_start_up_naming_receiver_and_type() {
     };
     assert!(matches!(
         err,
-        StartError::Registry(RegistryError::MissingState {
-            path: "state::send_receipt",
+        StartError::Registry(RegistryError {
+            problem: RegistryProblem::MissingState { .. },
+            registration,
             ..
-        })
+        }) if registration.path() == "state::send_receipt"
     ));
     let message = err.to_string();
     assert!(message.contains("state::send_receipt"), "{message}");

@@ -220,7 +220,7 @@ impl Registry {
 mod run_order_tests {
     use super::*;
     use crate::registration::{BoxFuture, CallResult, Input, Requirements};
-    use crate::registry::RegistryError;
+    use crate::registry::RegistryProblem;
 
     fn noop<'a>(_: Input<'a, kinds::receiver>) -> BoxFuture<'a, CallResult> {
         Box::pin(async { Ok(()) })
@@ -328,7 +328,8 @@ mod run_order_tests {
     fn same_function_twice_is_refused() {
         let err = Registry::build([&A, &B, &A_AGAIN]).unwrap_err();
         assert!(
-            matches!(err, RegistryError::RegisteredTwice { path: "app::a", .. }),
+            err.path() == "app::a"
+                && matches!(err.problem, RegistryProblem::RegisteredTwice { .. }),
             "{err}"
         );
         assert!(err.to_string().contains("a.rs:1 and a.rs:9"), "{err}");

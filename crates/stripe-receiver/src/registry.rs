@@ -50,115 +50,94 @@ impl<K: Kind> Default for Registrations<K> {
 /// Every receiver linked into the binary, indexed by event type.
 pub type Registry = Registrations<kinds::receiver>;
 
-/// Why the fns of kind `K` linked into this binary cannot run. [`RegistryError`] is the
-/// receivers' (the default), `HookRegistryError` the hooks', `JobRegistryError` the jobs'.
+/// Why the fns of kind `K` linked into this binary cannot run: the registration at fault and
+/// what is wrong with it. [`RegistryError`] is the receivers' (the default),
+/// `HookRegistryError` the hooks', `JobRegistryError` the jobs'. Its message names the fn, its
+/// `file:line` and the fix.
 #[derive(Debug)]
-pub enum RegistryError<K: Kind = kinds::receiver> {
+#[non_exhaustive]
+pub struct RegistryError<K: Kind = kinds::receiver> {
+    /// The registration at fault; of two that share a key, the later in run order.
+    pub registration: &'static Registration<K>,
+    /// What is wrong with it.
+    pub problem: RegistryProblem,
+}
+
+/// What is wrong with a registration ([`RegistryError::problem`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RegistryProblem {
     /// Two registrations share a key (receivers: the fn; hooks: the hook and the fn; jobs: the
     /// job name): one would run twice, or a job name would be ambiguous.
     RegisteredTwice {
-        /// The function path (of the later registration, for jobs).
-        path: &'static str,
         /// Where one registration is (`file:line`, or `path at file:line` when the two
         /// registrations are different fns).
         first: String,
         /// Where the other is.
         second: String,
-        /// The later registration.
-        registration: &'static Registration<K>,
     },
     /// One function carries the attribute twice.
-    AttributeTwice {
-        /// The function path.
-        path: &'static str,
-        /// `file:line`.
-        location: String,
-        /// One of the two registrations.
-        registration: &'static Registration<K>,
-    },
+    AttributeTwice,
     /// A function takes `State<T>` for a `T` nobody registered.
     MissingState {
-        /// The function path.
-        path: &'static str,
-        /// `file:line`.
-        location: String,
         /// The state type.
         type_name: &'static str,
-        /// The registration at fault.
-        registration: &'static Registration<K>,
     },
     /// A function takes a backend's native connection and the process runs another backend.
     WrongBackend {
-        /// The function path.
-        path: &'static str,
-        /// `file:line`.
-        location: String,
         /// The backend the function needs.
         wanted: Backend,
         /// The backend in use.
         actual: Backend,
-        /// The registration at fault.
-        registration: &'static Registration<K>,
     },
     /// A function takes the transaction twice (through a type alias the macro could not see).
-    TransactionTwice {
-        /// The function path.
-        path: &'static str,
-        /// `file:line`.
-        location: String,
-        /// The registration at fault.
-        registration: &'static Registration<K>,
-    },
+    TransactionTwice,
+}
+
+impl<K: Kind> RegistryError<K> {
+    fn new(registration: &'static Registration<K>, problem: RegistryProblem) -> Self {
+        Self {
+            registration,
+            problem,
+        }
+    }
+
+    /// The path of the function at fault (`my_crate::module::fn_name`).
+    #[must_use]
+    pub fn path(&self) -> &'static str {
+        self.registration.path()
+    }
 }
 
 impl<K: Kind> fmt::Display for RegistryError<K> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let noun = K::NOUN;
-        match self {
-            Self::RegisteredTwice {
-                first,
-                second,
-                registration,
-                ..
-            } => write!(
+        let registration = self.registration;
+        let (noun, path, location) = (K::NOUN, registration.path(), registration.location());
+        match &self.problem {
+            RegistryProblem::RegisteredTwice { first, second } => write!(
                 f,
                 "{} is registered twice ({first} and {second}); {}",
                 K::identity(registration),
                 K::fix_twice(registration)
             ),
-            Self::AttributeTwice {
-                location,
-                registration,
-                ..
-            } => write!(
+            RegistryProblem::AttributeTwice => write!(
                 f,
                 "{} ({location}) carries #[{}] twice; {}",
                 K::identity(registration),
                 K::ATTRIBUTE,
                 K::fix_twice(registration)
             ),
-            Self::MissingState {
-                path,
-                location,
-                type_name,
-                ..
-            } => write!(
+            RegistryProblem::MissingState { type_name } => write!(
                 f,
                 "{noun} {path} ({location}) takes State<{type_name}>, but no {type_name} was \
                  registered: call RuntimeBuilder::state(...) with one at start-up"
             ),
-            Self::WrongBackend {
-                path,
-                location,
-                wanted,
-                actual,
-                ..
-            } => write!(
+            RegistryProblem::WrongBackend { wanted, actual } => write!(
                 f,
                 "{noun} {path} ({location}) takes a {wanted} connection, but DATABASE_URL names \
                  {actual}: run it on {wanted}, or take `&mut Tx<'_>` and handle both backends"
             ),
-            Self::TransactionTwice { path, location, .. } => write!(
+            RegistryProblem::TransactionTwice => write!(
                 f,
                 "{noun} {path} ({location}) takes the transaction (&mut Tx) more than once; \
                  take it once"
@@ -176,7 +155,7 @@ where
     /// Builds the registry from every registration of this kind `inventory` collected.
     ///
     /// # Errors
-    /// [`RegistryError::RegisteredTwice`] or [`RegistryError::AttributeTwice`] if two
+    /// [`RegistryProblem::RegisteredTwice`] or [`RegistryProblem::AttributeTwice`] if two
     /// registrations share a key.
     pub fn from_inventory() -> Result<Self, RegistryError<K>> {
         Self::build(inventory::iter::<Registration<K>>())
@@ -188,7 +167,7 @@ impl<K: Kind> Registrations<K> {
     /// `from_inventory`).
     ///
     /// # Errors
-    /// [`RegistryError::RegisteredTwice`] or [`RegistryError::AttributeTwice`] if two
+    /// [`RegistryProblem::RegisteredTwice`] or [`RegistryProblem::AttributeTwice`] if two
     /// registrations share a key.
     pub fn build(
         registrations: impl IntoIterator<Item = &'static Registration<K>>,
@@ -231,30 +210,21 @@ impl<K: Kind> Registrations<K> {
     ) -> Result<(), RegistryError<K>> {
         for &registration in &self.all {
             let req = registration.requirements();
-            let (path, location) = (registration.path(), registration.location());
-            if req.transaction_args > 1 {
-                return Err(RegistryError::TransactionTwice {
-                    path,
-                    location,
-                    registration,
-                });
-            }
-            if let Some(wanted) = req.backend.filter(|b| *b != backend) {
-                return Err(RegistryError::WrongBackend {
-                    path,
-                    location,
+            let problem = if req.transaction_args > 1 {
+                Some(RegistryProblem::TransactionTwice)
+            } else if let Some(wanted) = req.backend.filter(|b| *b != backend) {
+                Some(RegistryProblem::WrongBackend {
                     wanted,
                     actual: backend,
-                    registration,
-                });
-            }
-            if let Some((_, type_name)) = req.state.iter().find(|(id, _)| !state.contains(*id)) {
-                return Err(RegistryError::MissingState {
-                    path,
-                    location,
-                    type_name,
-                    registration,
-                });
+                })
+            } else {
+                req.state
+                    .iter()
+                    .find(|(id, _)| !state.contains(*id))
+                    .map(|&(_, type_name)| RegistryProblem::MissingState { type_name })
+            };
+            if let Some(problem) = problem {
+                return Err(RegistryError::new(registration, problem));
             }
         }
         Ok(())
@@ -266,13 +236,8 @@ fn registered_twice<K: Kind>(
     prev: &'static Registration<K>,
     next: &'static Registration<K>,
 ) -> RegistryError<K> {
-    let (path, location) = (next.path(), next.location());
-    if prev.path() == path && prev.location() == location {
-        return RegistryError::AttributeTwice {
-            path,
-            location,
-            registration: next,
-        };
+    if prev.path() == next.path() && prev.location() == next.location() {
+        return RegistryError::new(next, RegistryProblem::AttributeTwice);
     }
     let site = |registration: &Registration<K>| {
         if prev.path() == next.path() {
@@ -284,10 +249,5 @@ fn registered_twice<K: Kind>(
     let mut sites = [site(prev), site(next)];
     sites.sort();
     let [first, second] = sites;
-    RegistryError::RegisteredTwice {
-        path,
-        first,
-        second,
-        registration: next,
-    }
+    RegistryError::new(next, RegistryProblem::RegisteredTwice { first, second })
 }
