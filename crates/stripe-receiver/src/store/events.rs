@@ -186,19 +186,70 @@ pub async fn list(
 
 impl StoredEvent {
     /// The event as receivers see it (without the request it came from), when `data` is an
-    /// event's.
+    /// event's. The row's members are named as the event's (`type` included; this is also
+    /// what `events show --json` prints), so [`Event`]'s own deserializer reads them, the one
+    /// mapping from members to an event; `request_id` and `idempotency_key` are not its
+    /// `request`, which stays empty.
     #[cfg(feature = "sync")]
     fn into_event(self) -> Result<Event, serde_json::Error> {
-        use crate::event::{EventData, EventRequest};
-        Ok(Event {
-            data: serde_json::from_value::<EventData>(self.data)?,
-            id: self.id,
-            type_: self.type_,
-            api_version: self.api_version,
-            livemode: self.livemode,
-            account: self.account,
-            created: self.created,
-            request: EventRequest::default(),
-        })
+        serde_json::to_value(self).and_then(serde_json::from_value)
+    }
+}
+
+#[cfg(all(test, feature = "sync"))]
+mod tests {
+    use chrono::TimeZone;
+    use serde_json::json;
+
+    use super::StoredEvent;
+    use crate::event::EventRequest;
+
+    fn stored(data: serde_json::Value) -> StoredEvent {
+        StoredEvent {
+            id: "evt_1".into(),
+            type_: "customer.updated".into(),
+            api_version: Some("2024-06-20".into()),
+            livemode: true,
+            account: Some("acct_1".into()),
+            created: 1_700_000_000,
+            request_id: Some("req_1".into()),
+            idempotency_key: Some("key_1".into()),
+            data,
+            body_hash: "00".repeat(32),
+            received_at: chrono::Utc.timestamp_opt(1_700_000_001, 0).unwrap(),
+        }
+    }
+
+    #[test]
+    fn a_stored_event_reads_back_as_the_event_it_was() {
+        let data = json!({
+            "object": {"id": "cus_1", "object": "customer"},
+            "previous_attributes": {"email": null},
+        });
+        let event = stored(data.clone()).into_event().unwrap();
+        assert_eq!(event.id, "evt_1");
+        assert_eq!(event.type_, "customer.updated");
+        assert_eq!(event.api_version.as_deref(), Some("2024-06-20"));
+        assert!(event.livemode);
+        assert_eq!(event.account.as_deref(), Some("acct_1"));
+        assert_eq!(event.created, 1_700_000_000);
+        assert_eq!(event.request, EventRequest::default());
+        assert_eq!(event.data.object, data["object"]);
+        assert_eq!(
+            event.data.previous_attributes,
+            Some(data["previous_attributes"].clone())
+        );
+
+        let mut platform = stored(json!({"object": {"id": "cus_1"}}));
+        (platform.api_version, platform.account) = (None, None);
+        let event = platform.into_event().unwrap();
+        assert_eq!((event.api_version, event.account), (None, None));
+        assert_eq!(event.data.previous_attributes, None);
+    }
+
+    #[test]
+    fn data_that_is_not_an_events_is_an_error() {
+        let error = stored(json!({"objects": []})).into_event().unwrap_err();
+        assert!(error.to_string().contains("object"), "{error}");
     }
 }
