@@ -460,8 +460,7 @@ impl Config {
             stripe_live_secret_key: read(&Setting::STRIPE_LIVE_SECRET_KEY)
                 .optional(ApiKey::parse_live)?,
             stripe_api_base: read(&Setting::STRIPE_API_BASE).required(parse_api_base)?,
-            stripe_api_version: read(&Setting::STRIPE_API_VERSION)
-                .required(|v| Ok::<_, String>(v.to_owned()))?,
+            stripe_api_version: read(&Setting::STRIPE_API_VERSION).required(parse_api_version)?,
             refetch: read(&Setting::REFETCH).required(Refetch::from_str)?,
             db_max_connections: read(&Setting::DB_MAX_CONNECTIONS).required(u32::from_str)?,
             group_commit: read(&Setting::GROUP_COMMIT).required(GroupCommit::from_str)?,
@@ -532,6 +531,19 @@ impl Read {
 }
 
 /// `true` or `false`, exactly.
+/// A Stripe API version: a date `YYYY-MM-DD`, followed since 2024 by `.` and the release's
+/// name (`2026-10-28.endive`), as Stripe's "API versioning" page writes them.
+fn parse_api_version(value: &str) -> Result<String, String> {
+    let (date, name) = value.split_once('.').unwrap_or((value, "x"));
+    let date_ok = chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").is_ok() && date.len() == 10;
+    let name_ok = !name.is_empty() && name.chars().all(|c| c.is_ascii_lowercase());
+    if date_ok && name_ok {
+        Ok(value.to_owned())
+    } else {
+        Err("expected a Stripe API version such as 2026-10-28.endive or 2020-08-27".into())
+    }
+}
+
 /// An http(s) URL without a trailing slash (a trailing `/` is dropped).
 fn parse_api_base(value: &str) -> Result<String, String> {
     let url = url::Url::parse(value).map_err(|e| e.to_string())?;
@@ -597,6 +609,9 @@ pub(crate) const EVERY_SETTING: &[(&str, &str)] = &[
     ),
     ("STRIPE_TEST_SECRET_KEY", "sk_test_abc"),
     ("STRIPE_LIVE_SECRET_KEY", "rk_live_def"),
+    ("STRIPE_API_BASE", "http://127.0.0.1:12111/"),
+    ("STRIPE_API_VERSION", "2020-08-27"),
+    ("STRIPE_RECEIVER_REFETCH", "ties"),
     ("STRIPE_RECEIVER_DB_MAX_CONNECTIONS", "4"),
     ("STRIPE_RECEIVER_GROUP_COMMIT", "off"),
     ("STRIPE_RECEIVER_GROUP_COMMIT_MAX_BATCH", "10000"),
@@ -633,6 +648,9 @@ mod tests {
         assert!(!config.metrics);
         assert_eq!(config.stripe_test_secret_key, None);
         assert_eq!(config.stripe_live_secret_key, None);
+        assert_eq!(config.stripe_api_base, "https://api.stripe.com");
+        assert_eq!(config.stripe_api_version, "2026-10-28.endive");
+        assert_eq!(config.refetch, Refetch::Never);
         assert_eq!(config.db_max_connections, 10);
         assert_eq!(config.group_commit, GroupCommit::Auto);
         assert_eq!(config.group_commit_max_batch, 64);
@@ -645,6 +663,9 @@ mod tests {
         assert_eq!(config.database_url, "postgres://u@h/db");
         assert_eq!(config.listen, "0.0.0.0:9".parse().unwrap());
         assert_eq!(config.max_body, 17);
+        assert_eq!(config.stripe_api_base, "http://127.0.0.1:12111");
+        assert_eq!(config.stripe_api_version, "2020-08-27");
+        assert_eq!(config.refetch, Refetch::Ties);
         assert_eq!(
             config.trusted_proxy_header.as_deref(),
             Some("x-forwarded-for")
@@ -697,6 +718,11 @@ mod tests {
             ("STRIPE_RECEIVER_GROUP_COMMIT_MAX_BATCH", "0", "invalid value '0' for STRIPE_RECEIVER_GROUP_COMMIT_MAX_BATCH: 0 is not in 1..=10000"),
             ("STRIPE_RECEIVER_GROUP_COMMIT_WRITERS", "1001", "invalid value '1001' for STRIPE_RECEIVER_GROUP_COMMIT_WRITERS: 1001 is not in 1..=1000"),
             ("STRIPE_RECEIVER_DB_TIMEOUT", "", "invalid value '' for STRIPE_RECEIVER_DB_TIMEOUT: cannot parse integer from empty string"),
+            ("STRIPE_API_BASE", "api.stripe.com", "invalid value 'api.stripe.com' for STRIPE_API_BASE: relative URL without a base"),
+            ("STRIPE_API_BASE", "ftp://api.stripe.com", "invalid value 'ftp://api.stripe.com' for STRIPE_API_BASE: expected an http:// or https:// URL"),
+            ("STRIPE_API_VERSION", "2026-13-01", "invalid value '2026-13-01' for STRIPE_API_VERSION: expected a Stripe API version such as 2026-10-28.endive or 2020-08-27"),
+            ("STRIPE_API_VERSION", "latest", "invalid value 'latest' for STRIPE_API_VERSION: expected a Stripe API version such as 2026-10-28.endive or 2020-08-27"),
+            ("STRIPE_RECEIVER_REFETCH", "yes", "invalid value 'yes' for STRIPE_RECEIVER_REFETCH: expected one of: ties, always, never"),
         ];
         for (var, value, message) in cases {
             let error = Config::from_lookup(lookup(&[(var, value)])).unwrap_err();
