@@ -121,7 +121,9 @@ pub enum Fault {
         /// `Retry-After` in seconds.
         retry_after: Option<u64>,
     },
-    /// Wait this long, then answer as usual (to make a client time out).
+    /// Carry the request out as usual, then wait this long before answering: a client that
+    /// times out first has had its request done (what a retry with the same `Idempotency-Key`
+    /// is for).
     Delay(Duration),
 }
 
@@ -250,7 +252,8 @@ impl TestServer {
         }
     }
 
-    /// The next `count` requests wait `delay` (tokio's clock) before being answered as usual.
+    /// The next `count` requests are carried out as usual, then answered after `delay`
+    /// (tokio's clock): a client that times out first has had its request done.
     pub fn delay_next(&self, count: usize, delay: Duration) {
         let mut state = self.shared.lock();
         for _ in 0..count {
