@@ -16,6 +16,7 @@ use tracing::Instrument;
 use super::error::{ApiError, StripeErrorBody};
 use crate::api_key::ApiKey;
 use crate::config::Config;
+use crate::error_chain::error_chain;
 
 /// Default `STRIPE_API_BASE`.
 pub const DEFAULT_API_BASE: &str = "https://api.stripe.com";
@@ -418,22 +419,6 @@ async fn attempt_once(request: reqwest::RequestBuilder) -> Attempt {
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned),
     })
-}
-
-/// A transport error and its causes, `a: b: c` (reqwest's own message alone says only "error
-/// sending request"). Holds the URL, never a header.
-fn error_chain(error: &reqwest::Error) -> String {
-    let mut text = error.to_string();
-    let mut source = std::error::Error::source(error);
-    while let Some(cause) = source {
-        let cause_text = cause.to_string();
-        if !text.contains(&cause_text) {
-            text.push_str(": ");
-            text.push_str(&cause_text);
-        }
-        source = cause.source();
-    }
-    text
 }
 
 /// A path the client may call: `/v1/` then segments of letters, digits, `_`, `-`, `.` or `~`,
