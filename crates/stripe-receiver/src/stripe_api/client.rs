@@ -106,6 +106,9 @@ impl Clock for TokioClock {
     }
 }
 
+/// Past this many rate-limit buckets, the idle ones are dropped.
+const PRUNE_BUCKETS_ABOVE: usize = 1024;
+
 /// One bucket per (live mode, connected account): one client holds one key per mode, so this
 /// is a bucket per (key, account).
 type LimiterKey = (bool, Option<String>);
@@ -254,6 +257,11 @@ impl StripeClient {
                 "client-side rate limit: waiting"
             );
             tokio::time::sleep(wait).await;
+        }
+        // One bucket per connected account ever called: drop the idle ones (a bucket back to
+        // its full burst is the same as none) once there are many.
+        if limiter.len() > PRUNE_BUCKETS_ABOVE {
+            limiter.retain_recent();
         }
     }
 
@@ -704,5 +712,20 @@ mod tests {
         assert_eq!(start.elapsed(), 200 * MS);
         client.acquire(&platform).await;
         assert_eq!(start.elapsed(), 400 * MS);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn idle_buckets_are_dropped() {
+        let client = StripeClient::new(settings(5)).unwrap();
+        for i in 0..=PRUNE_BUCKETS_ABOVE {
+            client
+                .acquire(&Scope::new(false, Some(format!("acct_{i}"))))
+                .await;
+        }
+        assert_eq!(client.inner.limiter.len(), PRUNE_BUCKETS_ABOVE + 1);
+        // A second later every bucket is full again: the next call drops them all but its own.
+        tokio::time::advance(Duration::from_secs(1)).await;
+        client.acquire(&Scope::test()).await;
+        assert_eq!(client.inner.limiter.len(), 1);
     }
 }
