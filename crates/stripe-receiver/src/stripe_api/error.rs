@@ -51,16 +51,29 @@ pub enum ApiError {
     /// A 2xx body that is not what the call returns.
     #[error("unexpected answer from Stripe: {0}")]
     Decode(String),
-    /// The client's settings are unusable (base URL).
+    /// The client's settings are unusable (base URL, rate limit), or a path that is not a
+    /// Stripe API path was asked for.
     #[error("Stripe API client settings: {0}")]
     Config(String),
+    /// An id that cannot be one of Stripe's (`evt_...`, `we_...`: letters, digits and `_`),
+    /// refused before any request; Stripe cannot know it, so [`ApiError::is_not_found`] is true.
+    /// `id` is shown escaped (`{:?}`): it may come from an untrusted request body.
+    #[error("not a Stripe id: {id:?}")]
+    InvalidId {
+        /// The id given.
+        id: String,
+    },
 }
 
 impl ApiError {
-    /// Stripe answered 404 (`resource_missing`): the object does not exist there.
+    /// Stripe answered 404 (`resource_missing`): the object does not exist there; or the id
+    /// cannot be one of Stripe's ([`ApiError::InvalidId`]).
     #[must_use]
     pub fn is_not_found(&self) -> bool {
-        matches!(self, Self::Refused { status: 404, .. })
+        matches!(
+            self,
+            Self::Refused { status: 404, .. } | Self::InvalidId { .. }
+        )
     }
 
     /// Stripe failed on its side or could not be reached: worth retrying later.
