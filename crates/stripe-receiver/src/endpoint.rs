@@ -332,7 +332,10 @@ mod tests {
             }
         );
         let msg = e.roll_secret(None, 100, 60).unwrap_err().to_string();
-        assert!(msg.contains("Dashboard") && msg.contains("--secret"), "{msg}");
+        assert!(
+            msg.contains("Dashboard") && msg.contains("--secret"),
+            "{msg}"
+        );
         assert!(e
             .roll_secret(Some(Secret::new("whsec_from_dashboard").unwrap()), 100, 60)
             .is_ok());

@@ -222,12 +222,105 @@ fn well_formed(name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::receiver::ReceiverData;
+    use crate::registration::{kinds, BoxFuture, CallResult, Input, Requirements};
+
+    fn noop<'a>(_: Input<'a, kinds::receiver>) -> BoxFuture<'a, CallResult> {
+        Box::pin(async { Ok(()) })
+    }
+    fn no_requirements(_: &mut Requirements) {}
+
+    static DISPUTES: Receiver = Receiver::new(
+        ReceiverData::new(&["charge.dispute.*", "invoice.paid"]),
+        "app::disputes",
+        "a.rs",
+        1,
+        noop,
+        no_requirements,
+    );
+    static INVOICES: Receiver = Receiver::new(
+        ReceiverData::new(&["invoice.paid", "brand_new.event"]),
+        "app::invoices",
+        "a.rs",
+        2,
+        noop,
+        no_requirements,
+    );
+    static EVERYTHING: Receiver = Receiver::new(
+        ReceiverData::new(&["*"]),
+        "app::everything",
+        "a.rs",
+        3,
+        noop,
+        no_requirements,
+    );
+    static NOTHING_KNOWN: Receiver = Receiver::new(
+        ReceiverData::new(&["brand_new_family.*"]),
+        "app::newer",
+        "a.rs",
+        4,
+        noop,
+        no_requirements,
+    );
+    static SYNC: Receiver = Receiver::new(
+        ReceiverData::new(&["customer.created", "payout.*"]),
+        "stripe_receiver::sync::builtin::x",
+        "b.rs",
+        1,
+        noop,
+        no_requirements,
+    )
+    .builtin();
+
+    #[test]
+    fn the_default_is_what_your_receivers_subscribe_to() {
+        let registry = Registry::build([&SYNC, &DISPUTES, &INVOICES]).unwrap();
+        let (list, source) = for_registry(&registry).unwrap();
+        assert_eq!(source, DefaultSource::Receivers);
+        let mut want: Vec<String> = family_members("charge.dispute.*")
+            .into_iter()
+            .map(str::to_owned)
+            .collect();
+        want.extend(["invoice.paid".to_owned(), "brand_new.event".to_owned()]);
+        want.sort();
+        assert_eq!(list, want, "the sync's customer.created and payout.* are not in it");
+
+        let everything = Registry::build([&SYNC, &DISPUTES, &EVERYTHING]).unwrap();
+        assert_eq!(for_registry(&everything).unwrap().0, ["*"]);
+
+        let newer = Registry::build([&DISPUTES, &NOTHING_KNOWN]).unwrap();
+        assert_eq!(
+            for_registry(&newer),
+            Err(EnabledEventsError::PatternMatchesNothing {
+                pattern: "brand_new_family.*".into(),
+                receiver: Some("app::newer"),
+            })
+        );
+    }
+
+    #[test]
+    fn without_receivers_of_yours_the_sync_s_types_are_the_default() {
+        let registry = Registry::build([&SYNC]).unwrap();
+        let (list, source) = for_registry(&registry).unwrap();
+        assert_eq!(source, DefaultSource::BuiltinSync);
+        assert!(list.contains(&"customer.created".to_owned()));
+        assert!(list.contains(&"payout.paid".to_owned()));
+        assert!(!list.contains(&"customer.updated".to_owned()));
+        assert_eq!(
+            for_registry(&Registry::build([]).unwrap()),
+            Err(EnabledEventsError::NoReceivers)
+        );
+    }
 
     #[test]
     fn the_bundled_list_is_sorted_and_has_the_common_types() {
         assert!(BUNDLED.windows(2).all(|w| w[0] < w[1]));
         assert!(BUNDLED.len() > 200, "{}", BUNDLED.len());
-        for t in ["charge.succeeded", "customer.subscription.updated", "invoice.paid"] {
+        for t in [
+            "charge.succeeded",
+            "customer.subscription.updated",
+            "invoice.paid",
+        ] {
             assert!(is_known(t), "{t}");
         }
         assert!(!is_known("*"));
@@ -237,8 +330,11 @@ mod tests {
 
     #[test]
     fn a_user_list_expands_families_and_checks_names() {
-        let got = from_list(&["charge.dispute.*", "invoice.paid", "charge.dispute.created"], false)
-            .unwrap();
+        let got = from_list(
+            &["charge.dispute.*", "invoice.paid", "charge.dispute.created"],
+            false,
+        )
+        .unwrap();
         let disputes: Vec<&str> = BUNDLED
             .iter()
             .copied()
@@ -267,7 +363,14 @@ mod tests {
                 receiver: None
             })
         );
-        for bad in ["Charge.succeeded", "charge..x", "charge.*.x", ".*", "a b", ""] {
+        for bad in [
+            "Charge.succeeded",
+            "charge..x",
+            "charge.*.x",
+            ".*",
+            "a b",
+            "",
+        ] {
             assert!(
                 matches!(
                     from_list(&[bad], true),
@@ -276,7 +379,10 @@ mod tests {
                 "{bad}"
             );
         }
-        assert_eq!(from_list::<&str>(&[], false), Err(EnabledEventsError::Empty));
+        assert_eq!(
+            from_list::<&str>(&[], false),
+            Err(EnabledEventsError::Empty)
+        );
     }
 
     #[test]

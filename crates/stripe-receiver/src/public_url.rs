@@ -45,7 +45,9 @@ pub enum PublicUrlError {
     /// `localhost`, a `*.localhost` name, or another special-use name that never resolves on the
     /// public Internet (RFC 6761 `test`, `invalid`, `example`; RFC 6762 `local`; RFC 8375
     /// `home.arpa`; ICANN's `internal`; RFC 7686 `onion`), or a single-label name (`intranet`).
-    #[error("base URL {url:?}: host {host:?} is {why}, which Stripe cannot reach. {ADD_LOCAL_HINT}")]
+    #[error(
+        "base URL {url:?}: host {host:?} is {why}, which Stripe cannot reach. {ADD_LOCAL_HINT}"
+    )]
     NonPublicName {
         /// The URL as given.
         url: String,
@@ -209,21 +211,57 @@ fn non_public_name(name: &str) -> Option<&'static str> {
 /// IPv4 Special-Purpose Address Registry, RFC 6890 and its updates).
 fn non_public_ipv4(ip: Ipv4Addr) -> Option<&'static str> {
     const RANGES: &[([u8; 4], u8, &str)] = &[
-        ([0, 0, 0, 0], 8, "\"this network\" (0.0.0.0/8, RFC 791), unspecified"),
+        (
+            [0, 0, 0, 0],
+            8,
+            "\"this network\" (0.0.0.0/8, RFC 791), unspecified",
+        ),
         ([10, 0, 0, 0], 8, "private (10.0.0.0/8, RFC 1918)"),
-        ([100, 64, 0, 0], 10, "shared address space (100.64.0.0/10, RFC 6598: carrier-grade NAT)"),
+        (
+            [100, 64, 0, 0],
+            10,
+            "shared address space (100.64.0.0/10, RFC 6598: carrier-grade NAT)",
+        ),
         ([127, 0, 0, 0], 8, "loopback (127.0.0.0/8, RFC 1122)"),
-        ([169, 254, 0, 0], 16, "link-local (169.254.0.0/16, RFC 3927)"),
+        (
+            [169, 254, 0, 0],
+            16,
+            "link-local (169.254.0.0/16, RFC 3927)",
+        ),
         ([172, 16, 0, 0], 12, "private (172.16.0.0/12, RFC 1918)"),
-        ([192, 0, 0, 0], 24, "IETF protocol assignments (192.0.0.0/24, RFC 6890)"),
+        (
+            [192, 0, 0, 0],
+            24,
+            "IETF protocol assignments (192.0.0.0/24, RFC 6890)",
+        ),
         ([192, 0, 2, 0], 24, "documentation (192.0.2.0/24, RFC 5737)"),
-        ([192, 88, 99, 0], 24, "6to4 relay anycast (192.88.99.0/24, RFC 7526: deprecated)"),
+        (
+            [192, 88, 99, 0],
+            24,
+            "6to4 relay anycast (192.88.99.0/24, RFC 7526: deprecated)",
+        ),
         ([192, 168, 0, 0], 16, "private (192.168.0.0/16, RFC 1918)"),
-        ([198, 18, 0, 0], 15, "benchmarking (198.18.0.0/15, RFC 2544)"),
-        ([198, 51, 100, 0], 24, "documentation (198.51.100.0/24, RFC 5737)"),
-        ([203, 0, 113, 0], 24, "documentation (203.0.113.0/24, RFC 5737)"),
+        (
+            [198, 18, 0, 0],
+            15,
+            "benchmarking (198.18.0.0/15, RFC 2544)",
+        ),
+        (
+            [198, 51, 100, 0],
+            24,
+            "documentation (198.51.100.0/24, RFC 5737)",
+        ),
+        (
+            [203, 0, 113, 0],
+            24,
+            "documentation (203.0.113.0/24, RFC 5737)",
+        ),
         ([224, 0, 0, 0], 4, "multicast (224.0.0.0/4, RFC 5771)"),
-        ([240, 0, 0, 0], 4, "reserved (240.0.0.0/4, RFC 1112) or broadcast"),
+        (
+            [240, 0, 0, 0],
+            4,
+            "reserved (240.0.0.0/4, RFC 1112) or broadcast",
+        ),
     ];
     let bits = u32::from(ip);
     RANGES.iter().find_map(|(net, len, what)| {
@@ -265,12 +303,28 @@ fn non_public_ipv6(ip: Ipv6Addr) -> Option<&'static str> {
     const RANGES: &[(u128, u8, &str)] = &[
         (0xfc00 << 112, 7, "unique local (fc00::/7, RFC 4193)"),
         (0xfe80 << 112, 10, "link-local (fe80::/10, RFC 4291)"),
-        (0xfec0 << 112, 10, "site-local (fec0::/10, RFC 3879: deprecated)"),
+        (
+            0xfec0 << 112,
+            10,
+            "site-local (fec0::/10, RFC 3879: deprecated)",
+        ),
         (0xff00 << 112, 8, "multicast (ff00::/8, RFC 4291)"),
-        (0x0064_ff9b_0001 << 80, 48, "local-use NAT64 (64:ff9b:1::/48, RFC 8215)"),
+        (
+            0x0064_ff9b_0001 << 80,
+            48,
+            "local-use NAT64 (64:ff9b:1::/48, RFC 8215)",
+        ),
         (0x0100 << 112, 64, "discard-only (100::/64, RFC 6666)"),
-        (0x2001_0db8 << 96, 32, "documentation (2001:db8::/32, RFC 3849)"),
-        (0x2001 << 112, 23, "IETF protocol assignments (2001::/23, RFC 2928)"),
+        (
+            0x2001_0db8 << 96,
+            32,
+            "documentation (2001:db8::/32, RFC 3849)",
+        ),
+        (
+            0x2001 << 112,
+            23,
+            "IETF protocol assignments (2001::/23, RFC 2928)",
+        ),
         (0x3fff << 112, 20, "documentation (3fff::/20, RFC 9637)"),
     ];
     let special = RANGES.iter().find_map(|(net, len, what)| {
@@ -381,7 +435,10 @@ mod tests {
         }
         for url in ["shop.example.com", "", "https://", "https://exa mple.com"] {
             let err = check_public_base_url(url).expect_err(url);
-            assert!(matches!(err, PublicUrlError::Parse { .. }), "{url}: {err:?}");
+            assert!(
+                matches!(err, PublicUrlError::Parse { .. }),
+                "{url}: {err:?}"
+            );
         }
     }
 
@@ -400,7 +457,13 @@ mod tests {
         );
         let err = check_public_base_url("https://shop.example.com/#top").unwrap_err();
         assert!(
-            matches!(err, PublicUrlError::QueryOrFragment { part: "fragment", .. }),
+            matches!(
+                err,
+                PublicUrlError::QueryOrFragment {
+                    part: "fragment",
+                    ..
+                }
+            ),
             "{err:?}"
         );
         let err = check_public_base_url("https://u:hunter2@shop.example.com/").unwrap_err();
@@ -413,12 +476,24 @@ mod tests {
         let cases = [
             ("https://shop.example.com", "https://shop.example.com"),
             ("https://shop.example.com/", "https://shop.example.com"),
-            ("https://shop.example.com/base/", "https://shop.example.com/base"),
-            ("https://shop.example.com/a/b", "https://shop.example.com/a/b"),
+            (
+                "https://shop.example.com/base/",
+                "https://shop.example.com/base",
+            ),
+            (
+                "https://shop.example.com/a/b",
+                "https://shop.example.com/a/b",
+            ),
             ("https://SHOP.Example.COM:443/", "https://shop.example.com"),
-            ("https://shop.example.com:8443", "https://shop.example.com:8443"),
+            (
+                "https://shop.example.com:8443",
+                "https://shop.example.com:8443",
+            ),
             ("  https://shop.example.com  ", "https://shop.example.com"),
-            ("https://bücher.example.com", "https://xn--bcher-kva.example.com"),
+            (
+                "https://bücher.example.com",
+                "https://xn--bcher-kva.example.com",
+            ),
             ("https://8.8.8.8/", "https://8.8.8.8"),
             ("https://134744072", "https://8.8.8.8"),
             ("https://93.184.215.14/hooks", "https://93.184.215.14/hooks"),

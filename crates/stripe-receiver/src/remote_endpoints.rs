@@ -119,11 +119,13 @@ pub enum RemoteError {
     #[error("endpoint {0} was deleted")]
     Deleted(Uuid),
     /// The endpoint has no Stripe id: it is changed locally only.
-    #[error("endpoint {0} is local-only (it has no Stripe id): there is nothing to change on Stripe")]
+    #[error(
+        "endpoint {0} is local-only (it has no Stripe id): there is nothing to change on Stripe"
+    )]
     NotOnStripe(Uuid),
     /// Stripe refused or failed; nothing was changed here. Stripe's message is in it.
     #[error(transparent)]
-    Stripe(#[from] ApiError),
+    Stripe(Box<ApiError>),
     /// Stripe does not know the endpoint any more (deleted in the Dashboard?).
     #[error(
         "endpoint {uuid} is gone from Stripe ({stripe_id} answers 404): nothing is delivered to \
@@ -137,25 +139,25 @@ pub enum RemoteError {
     },
     /// Stripe created the endpoint but its answer carried no usable signing secret; the endpoint
     /// was deleted on Stripe again (or, if `cleanup` says so, could not be).
-    #[error("{}", not_stored_message(stripe_id, &format!("Stripe's answer has no usable signing secret ({reason})"), cleanup.as_ref()))]
+    #[error("{}", not_stored_message(stripe_id, &format!("Stripe's answer has no usable signing secret ({reason})"), cleanup.as_deref()))]
     NoSecret {
         /// Stripe's id of the endpoint it created.
         stripe_id: String,
         /// What is wrong with the secret.
         reason: String,
         /// Why deleting it on Stripe again failed, if it did.
-        cleanup: Option<ApiError>,
+        cleanup: Option<Box<ApiError>>,
     },
     /// Stripe created the endpoint, storing it here failed; the endpoint was deleted on Stripe
     /// again (or, if `cleanup` says so, could not be: then it must be deleted by hand).
-    #[error("{}", not_stored_message(stripe_id, &format!("it could not be stored here: {source}"), cleanup.as_ref()))]
+    #[error("{}", not_stored_message(stripe_id, &format!("it could not be stored here: {source}"), cleanup.as_deref()))]
     NotStored {
         /// Stripe's id of the endpoint it created.
         stripe_id: String,
         /// Why the local save failed.
         source: EndpointStoreError,
         /// Why deleting it on Stripe again failed, if it did.
-        cleanup: Option<ApiError>,
+        cleanup: Option<Box<ApiError>>,
     },
     /// Stripe was changed, this database was not.
     #[error(
@@ -174,6 +176,12 @@ pub enum RemoteError {
     /// [`sync`]).
     #[error(transparent)]
     Store(#[from] EndpointStoreError),
+}
+
+impl From<ApiError> for RemoteError {
+    fn from(error: ApiError) -> Self {
+        Self::Stripe(Box::new(error))
+    }
 }
 
 fn not_stored_message(stripe_id: &str, why: &str, cleanup: Option<&ApiError>) -> String {
@@ -291,13 +299,13 @@ pub async fn create(
 
 /// Deletes an endpoint Stripe created for nothing; `None` when it is gone (a 404 counts: it is
 /// gone), else why it is still there.
-async fn cleanup(client: &StripeClient, scope: &Scope, stripe_id: &str) -> Option<ApiError> {
+async fn cleanup(client: &StripeClient, scope: &Scope, stripe_id: &str) -> Option<Box<ApiError>> {
     match client.delete_webhook_endpoint(scope, stripe_id).await {
         Ok(()) => None,
         Err(e) if e.is_not_found() => None,
         Err(e) => {
             tracing::error!(stripe_id, error = %e, "an endpoint created on Stripe could not be stored nor deleted again: delete it by hand");
-            Some(e)
+            Some(Box::new(e))
         }
     }
 }
@@ -432,13 +440,14 @@ pub async fn delete(client: &StripeClient, db: &Db, uuid: Uuid) -> Result<Deleti
         Err(e) if e.is_not_found() => OnStripe::AlreadyGone,
         Err(e) => return Err(e.into()),
     };
-    let local = endpoints::delete(db, uuid)
-        .await
-        .map_err(|source| RemoteError::LocalNotUpdated {
-            uuid,
-            stripe_id: stripe_id.clone(),
-            source,
-        })?;
+    let local =
+        endpoints::delete(db, uuid)
+            .await
+            .map_err(|source| RemoteError::LocalNotUpdated {
+                uuid,
+                stripe_id: stripe_id.clone(),
+                source,
+            })?;
     Ok(Deletion {
         uuid,
         stripe_id,
@@ -523,7 +532,11 @@ pub struct SyncReport {
 /// [`RemoteError::Stripe`] when the list cannot be read (nothing changed);
 /// [`RemoteError::Store`] when reading or changing a row fails (rows changed before it stay
 /// changed: running the sync again finishes the work).
-pub async fn sync(client: &StripeClient, db: &Db, scope: &Scope) -> Result<SyncReport, RemoteError> {
+pub async fn sync(
+    client: &StripeClient,
+    db: &Db,
+    scope: &Scope,
+) -> Result<SyncReport, RemoteError> {
     if let Some(account) = &scope.account {
         check_account(account)?;
     }
@@ -636,7 +649,10 @@ fn unknown(
         ),
         (Some(uuid), Some(local)) => format!(
             "names endpoint {uuid} in its metadata, which is linked to {} already: left alone",
-            local.stripe_id.as_deref().unwrap_or("another Stripe endpoint")
+            local
+                .stripe_id
+                .as_deref()
+                .unwrap_or("another Stripe endpoint")
         ),
     };
     UnknownOnStripe {
