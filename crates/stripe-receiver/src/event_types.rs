@@ -283,7 +283,10 @@ mod tests {
             .collect();
         want.extend(["invoice.paid".to_owned(), "brand_new.event".to_owned()]);
         want.sort();
-        assert_eq!(list, want, "the sync's customer.created and payout.* are not in it");
+        assert_eq!(
+            list, want,
+            "the sync's customer.created and payout.* are not in it"
+        );
 
         let everything = Registry::build([&SYNC, &DISPUTES, &EVERYTHING]).unwrap();
         assert_eq!(for_registry(&everything).unwrap().0, ["*"]);
