@@ -248,19 +248,22 @@ async fn api(
         state.requests.len() - 1
     };
     let fault = shared.lock().faults.pop_front();
-    let answer = match fault {
+    let (answer, late) = match fault {
         Some(Fault::Status {
             status,
             retry_after,
-        }) => injected(status, retry_after),
-        Some(Fault::Delay(delay)) => {
-            tokio::time::sleep(delay).await;
+        }) => (injected(status, retry_after), None),
+        Some(Fault::Delay(delay)) => (
             handle(
                 &shared, &method, &path, &headers, mode, &query_raw, &query, &body, &form,
-            )
-        }
-        None => handle(
-            &shared, &method, &path, &headers, mode, &query_raw, &query, &body, &form,
+            ),
+            Some(delay),
+        ),
+        None => (
+            handle(
+                &shared, &method, &path, &headers, mode, &query_raw, &query, &body, &form,
+            ),
+            None,
         ),
     };
     {
@@ -269,6 +272,10 @@ async fn api(
             request.status = answer.status.as_u16();
             request.idempotent_replayed = answer.replayed;
         }
+    }
+    if let Some(delay) = late {
+        // Carried out, answered late: a client that gives up first has had its request done.
+        tokio::time::sleep(delay).await;
     }
     with_request_id(answer.status, &answer.body, &answer.extra)
 }

@@ -121,7 +121,9 @@ pub enum Fault {
         /// `Retry-After` in seconds.
         retry_after: Option<u64>,
     },
-    /// Wait this long, then answer as usual (to make a client time out).
+    /// Carry the request out as usual, then wait this long before answering: a client that
+    /// times out first has had its request done (what a retry with the same `Idempotency-Key`
+    /// is for).
     Delay(Duration),
 }
 
@@ -250,7 +252,8 @@ impl TestServer {
         }
     }
 
-    /// The next `count` requests wait `delay` (tokio's clock) before being answered as usual.
+    /// The next `count` requests are carried out as usual, then answered after `delay`
+    /// (tokio's clock): a client that times out first has had its request done.
     pub fn delay_next(&self, count: usize, delay: Duration) {
         let mut state = self.shared.lock();
         for _ in 0..count {
@@ -311,5 +314,320 @@ impl TestServer {
             .get(scope)
             .map(|d| d.endpoints.clone())
             .unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const TEST_KEY: &str = "Bearer sk_test_abc";
+    const LIVE_KEY: &str = "Bearer rk_live_abc";
+
+    async fn get(
+        server: &TestServer,
+        path: &str,
+        auth: Option<&str>,
+    ) -> (u16, HeaderMapLite, Value) {
+        let mut request = reqwest::Client::new().get(format!("{}{path}", server.base_url()));
+        if let Some(auth) = auth {
+            request = request.header("authorization", auth);
+        }
+        answer(request.send().await.unwrap()).await
+    }
+
+    type HeaderMapLite = Vec<(String, String)>;
+
+    async fn answer(response: reqwest::Response) -> (u16, HeaderMapLite, Value) {
+        let status = response.status().as_u16();
+        let headers = response
+            .headers()
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or("").to_owned()))
+            .collect();
+        let body = response.json().await.unwrap_or(Value::Null);
+        (status, headers, body)
+    }
+
+    async fn post_form(
+        server: &TestServer,
+        path: &str,
+        form: &[(&str, &str)],
+        idempotency_key: Option<&str>,
+    ) -> (u16, HeaderMapLite, Value) {
+        let mut request = reqwest::Client::new()
+            .post(format!("{}{path}", server.base_url()))
+            .header("authorization", TEST_KEY)
+            .form(form);
+        if let Some(key) = idempotency_key {
+            request = request.header("idempotency-key", key);
+        }
+        answer(request.send().await.unwrap()).await
+    }
+
+    fn has_header(headers: &HeaderMapLite, name: &str, value: &str) -> bool {
+        headers.iter().any(|(k, v)| k == name && v == value)
+    }
+
+    #[tokio::test]
+    async fn keys_are_required_and_scope_the_data() {
+        let server = TestServer::start().await;
+        let (status, _, body) = get(&server, "/v1/webhook_endpoints", None).await;
+        assert_eq!(status, 401);
+        assert_eq!(body["error"]["type"], "invalid_request_error");
+        let (status, _, body) =
+            get(&server, "/v1/webhook_endpoints", Some("Bearer pk_test_abc")).await;
+        assert_eq!(status, 401);
+        assert!(!body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("pk_test_abc"));
+
+        let form = [
+            ("url", "https://shop.example.com/w"),
+            ("enabled_events[]", "charge.succeeded"),
+        ];
+        let (status, _, created) = post_form(&server, "/v1/webhook_endpoints", &form, None).await;
+        assert_eq!(status, 200, "{created}");
+        let (_, _, test_list) = get(&server, "/v1/webhook_endpoints", Some(TEST_KEY)).await;
+        let (_, _, live_list) = get(&server, "/v1/webhook_endpoints", Some(LIVE_KEY)).await;
+        assert_eq!(test_list["data"][0]["id"], created["id"]);
+        assert_eq!(live_list["data"], json!([]));
+        let path = format!("/v1/webhook_endpoints/{}", created["id"].as_str().unwrap());
+        let (status, _, _) = get(&server, &path, Some(LIVE_KEY)).await;
+        assert_eq!(status, 404);
+        let (status, _, got) = get(&server, &path, Some(TEST_KEY)).await;
+        assert_eq!(status, 200);
+        assert_eq!(
+            got["secret"],
+            Value::Null,
+            "the secret comes with the create only"
+        );
+        let modes: Vec<Option<KeyMode>> = server.requests().iter().map(|r| r.key_mode).collect();
+        assert_eq!(
+            modes,
+            [
+                None,
+                None,
+                Some(KeyMode::Test),
+                Some(KeyMode::Test),
+                Some(KeyMode::Live),
+                Some(KeyMode::Live),
+                Some(KeyMode::Test)
+            ]
+        );
+    }
+
+    #[tokio::test]
+    async fn idempotent_replay_and_mismatch() {
+        let server = TestServer::start().await;
+        let form = [
+            ("url", "https://shop.example.com/w"),
+            ("enabled_events[]", "*"),
+        ];
+        let (_, _, first) = post_form(&server, "/v1/webhook_endpoints", &form, Some("k1")).await;
+        let (status, headers, again) =
+            post_form(&server, "/v1/webhook_endpoints", &form, Some("k1")).await;
+        assert_eq!(status, 200);
+        assert_eq!(again, first);
+        assert!(has_header(&headers, "idempotent-replayed", "true"));
+        assert_eq!(server.webhook_endpoints(&Scope::test()).len(), 1);
+        let other = [
+            ("url", "https://shop.example.com/other"),
+            ("enabled_events[]", "*"),
+        ];
+        let (status, _, body) =
+            post_form(&server, "/v1/webhook_endpoints", &other, Some("k1")).await;
+        assert_eq!(status, 400);
+        assert_eq!(body["error"]["type"], "idempotency_error");
+        // A refused request saves nothing: the same key may be used again.
+        server.fail_next(1, 500, None);
+        let (status, _, _) = post_form(&server, "/v1/webhook_endpoints", &other, Some("k2")).await;
+        assert_eq!(status, 500);
+        let (status, _, _) = post_form(&server, "/v1/webhook_endpoints", &other, Some("k2")).await;
+        assert_eq!(status, 200);
+        assert_eq!(server.webhook_endpoints(&Scope::test()).len(), 2);
+    }
+
+    #[tokio::test]
+    async fn update_metadata_and_delete() {
+        let server = TestServer::start().await;
+        let form = [
+            ("url", "https://shop.example.com/w"),
+            ("enabled_events[]", "charge.succeeded"),
+            ("metadata[a]", "1"),
+            ("metadata[b]", "2"),
+        ];
+        let (_, _, created) = post_form(&server, "/v1/webhook_endpoints", &form, None).await;
+        let path = format!("/v1/webhook_endpoints/{}", created["id"].as_str().unwrap());
+        let (status, _, updated) = post_form(
+            &server,
+            &path,
+            &[
+                ("metadata[a]", ""),
+                ("metadata[c]", "3"),
+                ("disabled", "true"),
+            ],
+            None,
+        )
+        .await;
+        assert_eq!(status, 200, "{updated}");
+        assert_eq!(updated["metadata"], json!({"b": "2", "c": "3"}));
+        assert_eq!(updated["status"], "disabled");
+        let (status, _, body) = post_form(&server, &path, &[("disabled", "maybe")], None).await;
+        assert_eq!(status, 400, "{body}");
+        let (status, _, body) = post_form(&server, &path, &[("connect", "true")], None).await;
+        assert_eq!(status, 400);
+        assert_eq!(body["error"]["code"], "parameter_unknown");
+        let deleted = reqwest::Client::new()
+            .delete(format!("{}{path}", server.base_url()))
+            .header("authorization", TEST_KEY)
+            .send()
+            .await
+            .unwrap();
+        let (status, _, body) = answer(deleted).await;
+        assert_eq!(status, 200);
+        assert_eq!(
+            body,
+            json!({"id": created["id"], "object": "webhook_endpoint", "deleted": true})
+        );
+        let (status, _, body) = get(&server, &path, Some(TEST_KEY)).await;
+        assert_eq!(status, 404);
+        assert_eq!(body["error"]["code"], "resource_missing");
+    }
+
+    #[tokio::test]
+    async fn events_list_newest_first_with_cursors_and_filters() {
+        let server = TestServer::start().await;
+        for (i, kind) in [
+            "customer.created",
+            "charge.succeeded",
+            "customer.updated",
+            "charge.refunded",
+        ]
+        .iter()
+        .enumerate()
+        {
+            server.insert_event(
+                json!({"id": format!("evt_{i}"), "type": kind, "created": 1_000 + i}),
+            );
+        }
+        // Another account's event stays there.
+        server.insert_event(
+            json!({"id": "evt_acct", "type": "customer.created", "account": "acct_1"}),
+        );
+        let ids = |body: &Value| -> Vec<String> {
+            body["data"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| e["id"].as_str().unwrap().to_owned())
+                .collect()
+        };
+        let (_, _, all) = get(&server, "/v1/events", Some(TEST_KEY)).await;
+        assert_eq!(ids(&all), ["evt_3", "evt_2", "evt_1", "evt_0"]);
+        let (_, _, first) = get(&server, "/v1/events?limit=2", Some(TEST_KEY)).await;
+        assert_eq!(ids(&first), ["evt_3", "evt_2"]);
+        assert_eq!(first["has_more"], true);
+        let (_, _, next) = get(
+            &server,
+            "/v1/events?limit=2&starting_after=evt_2",
+            Some(TEST_KEY),
+        )
+        .await;
+        assert_eq!(ids(&next), ["evt_1", "evt_0"]);
+        assert_eq!(next["has_more"], false);
+        let (_, _, customers) = get(&server, "/v1/events?type=customer.*", Some(TEST_KEY)).await;
+        assert_eq!(ids(&customers), ["evt_2", "evt_0"]);
+        let (_, _, typed) = get(
+            &server,
+            "/v1/events?types%5B%5D=charge.refunded&types%5B%5D=customer.created",
+            Some(TEST_KEY),
+        )
+        .await;
+        assert_eq!(ids(&typed), ["evt_3", "evt_0"]);
+        let (_, _, recent) = get(&server, "/v1/events?created%5Bgte%5D=1002", Some(TEST_KEY)).await;
+        assert_eq!(ids(&recent), ["evt_3", "evt_2"]);
+        let (status, _, _) = get(&server, "/v1/events?limit=500", Some(TEST_KEY)).await;
+        assert_eq!(status, 400);
+        let (status, _, event) = get(&server, "/v1/events/evt_1", Some(TEST_KEY)).await;
+        assert_eq!(status, 200);
+        assert_eq!(event["type"], "charge.succeeded");
+        assert_eq!(event["data"]["object"]["object"], "charge");
+        let connected = reqwest::Client::new()
+            .get(format!("{}/v1/events/evt_acct", server.base_url()))
+            .header("authorization", TEST_KEY)
+            .header("stripe-account", "acct_1")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(connected.status().as_u16(), 200);
+        let (status, _, _) = get(&server, "/v1/events/evt_acct", Some(TEST_KEY)).await;
+        assert_eq!(status, 404);
+    }
+
+    #[tokio::test]
+    async fn http_controls() {
+        let server = TestServer::start().await;
+        let http = reqwest::Client::new();
+        let base = server.base_url();
+        let status = http
+            .post(format!("{base}/_test/fail_next"))
+            .json(&json!({"count": 1, "status": 429, "retry_after": 2}))
+            .send()
+            .await
+            .unwrap()
+            .status();
+        assert_eq!(status.as_u16(), 204);
+        let (status, headers, body) = get(&server, "/v1/events/evt_1", Some(TEST_KEY)).await;
+        assert_eq!(status, 429);
+        assert!(has_header(&headers, "retry-after", "2"));
+        assert_eq!(body["error"]["code"], "rate_limit");
+        let stored: Value = http
+            .post(format!("{base}/_test/events"))
+            .json(&json!({"id": "evt_1", "type": "invoice.paid"}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(stored["data"]["object"]["object"], "invoice");
+        let (status, _, _) = get(&server, "/v1/events/evt_1", Some(TEST_KEY)).await;
+        assert_eq!(status, 200);
+        let put: Value = http
+            .post(format!("{base}/_test/objects"))
+            .json(&json!({"object": {"object": "customer", "id": "cus_1", "email": "a@example.com"}, "livemode": true}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(put["path"], "/v1/customers/cus_1");
+        let (status, _, customer) = get(&server, "/v1/customers/cus_1", Some(LIVE_KEY)).await;
+        assert_eq!(status, 200);
+        assert_eq!(customer["email"], "a@example.com");
+        assert_eq!(customer["livemode"], true);
+        let (status, _, _) = get(&server, "/v1/customers/cus_1", Some(TEST_KEY)).await;
+        assert_eq!(status, 404);
+        let log: Vec<Value> = http
+            .get(format!("{base}/_test/requests"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(log.len(), 4);
+        assert_eq!(log[0]["status"], 429);
+        assert_eq!(log[0]["path"], "/v1/events/evt_1");
+        assert_eq!(log[3]["key_mode"], "test");
+        http.delete(format!("{base}/_test/requests"))
+            .send()
+            .await
+            .unwrap();
+        assert!(server.requests().is_empty());
     }
 }

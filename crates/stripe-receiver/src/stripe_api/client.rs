@@ -16,6 +16,7 @@ use tracing::Instrument;
 use super::error::{ApiError, StripeErrorBody};
 use crate::api_key::ApiKey;
 use crate::config::Config;
+use crate::error_chain::error_chain;
 
 /// Default `STRIPE_API_BASE`.
 pub const DEFAULT_API_BASE: &str = "https://api.stripe.com";
@@ -104,6 +105,9 @@ impl Clock for TokioClock {
         tokio::time::Instant::now().into_std()
     }
 }
+
+/// Past this many rate-limit buckets, the idle ones are dropped.
+const PRUNE_BUCKETS_ABOVE: usize = 1024;
 
 /// One bucket per (live mode, connected account): one client holds one key per mode, so this
 /// is a bucket per (key, account).
@@ -253,6 +257,11 @@ impl StripeClient {
                 "client-side rate limit: waiting"
             );
             tokio::time::sleep(wait).await;
+        }
+        // One bucket per connected account ever called: drop the idle ones (a bucket back to
+        // its full burst is the same as none) once there are many.
+        if limiter.len() > PRUNE_BUCKETS_ABOVE {
+            limiter.retain_recent();
         }
     }
 
@@ -418,22 +427,6 @@ async fn attempt_once(request: reqwest::RequestBuilder) -> Attempt {
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned),
     })
-}
-
-/// A transport error and its causes, `a: b: c` (reqwest's own message alone says only "error
-/// sending request"). Holds the URL, never a header.
-fn error_chain(error: &reqwest::Error) -> String {
-    let mut text = error.to_string();
-    let mut source = std::error::Error::source(error);
-    while let Some(cause) = source {
-        let cause_text = cause.to_string();
-        if !text.contains(&cause_text) {
-            text.push_str(": ");
-            text.push_str(&cause_text);
-        }
-        source = cause.source();
-    }
-    text
 }
 
 /// A path the client may call: `/v1/` then segments of letters, digits, `_`, `-`, `.` or `~`,
@@ -719,5 +712,20 @@ mod tests {
         assert_eq!(start.elapsed(), 200 * MS);
         client.acquire(&platform).await;
         assert_eq!(start.elapsed(), 400 * MS);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn idle_buckets_are_dropped() {
+        let client = StripeClient::new(settings(5)).unwrap();
+        for i in 0..=PRUNE_BUCKETS_ABOVE {
+            client
+                .acquire(&Scope::new(false, Some(format!("acct_{i}"))))
+                .await;
+        }
+        assert_eq!(client.inner.limiter.len(), PRUNE_BUCKETS_ABOVE + 1);
+        // A second later every bucket is full again: the next call drops them all but its own.
+        tokio::time::advance(Duration::from_secs(1)).await;
+        client.acquire(&Scope::test()).await;
+        assert_eq!(client.inner.limiter.len(), 1);
     }
 }
