@@ -525,6 +525,23 @@ fn endpoints_on_stripe() {
     assert_eq!(deleted["on_stripe"], Value::Null);
     assert_eq!(deleted["local"], "removed");
 
+    // Validation mode retrieve_event fetches events with the mode's key: needed at creation.
+    let no_key = env
+        .cmd(&["endpoints", "add-local", "--validation", "retrieve_event"])
+        .env_remove("STRIPE_TEST_SECRET_KEY")
+        .output()
+        .unwrap();
+    assert!(!no_key.status.success());
+    assert!(String::from_utf8_lossy(&no_key.stderr).contains("set STRIPE_TEST_SECRET_KEY"));
+    let fetching = json(&[
+        "endpoints",
+        "add-local",
+        "--validation",
+        "retrieve_event",
+        "--json",
+    ]);
+    assert_eq!(fetching["validation"], "retrieve_event");
+
     let _ = Command::new("kill")
         .args(["-INT", &server.id().to_string()])
         .status();
