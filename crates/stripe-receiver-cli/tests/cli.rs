@@ -292,3 +292,258 @@ fn every_command_end_to_end() {
     let status = server.wait().unwrap();
     assert!(status.success(), "serve exited with {status}");
 }
+
+/// Endpoints on Stripe through the binary (README, "Endpoints on Stripe"), against the in-repo
+/// Stripe API test server: the new user's check of issue 13 first — `STRIPE_API_BASE=<test
+/// server> stripe-receiver endpoints create --base-url https://shop.example.com --json` prints
+/// uuid, url and Stripe id, and a delivery signed with the stored secret is processed — then
+/// the refusals, update, roll-secret, sync and delete.
+#[test]
+fn endpoints_on_stripe() {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    // Started on the runtime: it keeps serving on its worker while the test runs the binary.
+    let stripe = runtime.block_on(stripe_api_test_server::TestServer::start());
+    let test = stripe_api_test_server::Scope::test();
+    let env = Env::new();
+    let run = |args: &[&str]| {
+        env.cmd(args)
+            .env("STRIPE_API_BASE", stripe.base_url())
+            .env("STRIPE_TEST_SECRET_KEY", "sk_test_cli123")
+            .env_remove("STRIPE_LIVE_SECRET_KEY")
+            .env_remove("STRIPE_API_VERSION")
+            .output()
+            .unwrap()
+    };
+    let ok = |args: &[&str]| {
+        let out = run(args);
+        assert!(
+            out.status.success(),
+            "{args:?} failed: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let json = |args: &[&str]| -> Value { serde_json::from_str(&ok(args)).unwrap() };
+    let refused = |args: &[&str], says: &str| {
+        let out = run(args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{args:?} succeeded");
+        assert!(stderr.contains(says), "{args:?}: {stderr}");
+    };
+
+    // The new user's check.
+    let created = json(&[
+        "endpoints",
+        "create",
+        "--base-url",
+        "https://shop.example.com",
+        "--json",
+    ]);
+    let uuid = created["uuid"].as_str().unwrap().to_owned();
+    let stripe_id = created["stripe_id"].as_str().unwrap().to_owned();
+    assert_eq!(
+        created["url"],
+        format!("https://shop.example.com/webhooks/{uuid}").as_str()
+    );
+    assert!(stripe_id.starts_with("we_"), "{created}");
+    assert_eq!(created["secrets"][0]["secret"], "whsec_…(redacted)");
+    let on_stripe = stripe.webhook_endpoints(&test);
+    assert_eq!(on_stripe.len(), 1);
+    assert_eq!(on_stripe[0]["id"], stripe_id.as_str());
+    let requests = stripe.requests();
+    assert_eq!(requests.len(), 1);
+    let form = &requests[0].form;
+    let has = |k: &str, v: &str| form.iter().any(|(a, b)| a == k && b == v);
+    assert!(has("url", created["url"].as_str().unwrap()), "{form:?}");
+    assert!(has("api_version", "2026-10-28.endive"), "{form:?}");
+    assert!(has("metadata[stripe_receiver_uuid]", &uuid), "{form:?}");
+    // The shipped binary links no receiver of yours: the built-in sync's types, expanded.
+    for t in [
+        "charge.succeeded",
+        "customer.subscription.updated",
+        "invoice.paid",
+    ] {
+        assert!(has("enabled_events[]", t), "{t}: {form:?}");
+    }
+    assert!(!has("enabled_events[]", "*"));
+    assert!(!form.iter().any(|(k, _)| k == "connect"));
+
+    let mut server = env.serve();
+    let secret = json(&["endpoints", "show", &uuid, "--reveal-secrets", "--json"])["secrets"][0]
+        ["secret"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let local_url = format!("http://127.0.0.1:{}/webhooks/{uuid}", env.port);
+    let file = write_event(env.dir.path(), "evt_stripe_1");
+    let sent = ok(&["send", &file, "--url", &local_url, "--secret", &secret]);
+    assert!(
+        sent.starts_with("200") && sent.contains("processed"),
+        "{sent}"
+    );
+    assert_eq!(
+        json(&["events", "show", "evt_stripe_1"])["type"],
+        "charge.succeeded"
+    );
+
+    // Refused before any request: a base URL Stripe cannot reach, pointing to add-local.
+    stripe.clear_requests();
+    for base in [
+        "https://127.1",
+        "https://[::1]",
+        "http://shop.example.com",
+        "https://10.0.0.1",
+    ] {
+        refused(
+            &["endpoints", "create", "--base-url", base, "--json"],
+            "stripe-receiver endpoints add-local",
+        );
+    }
+    refused(
+        &[
+            "endpoints",
+            "create",
+            "--base-url",
+            "https://shop.example.com",
+            "--enabled-events",
+            "charge.succeded",
+        ],
+        "not in Stripe's list",
+    );
+    // Live mode without its key.
+    refused(
+        &[
+            "endpoints",
+            "create",
+            "--base-url",
+            "https://shop.example.com",
+            "--livemode",
+        ],
+        "STRIPE_LIVE_SECRET_KEY",
+    );
+    assert!(stripe.requests().is_empty(), "{:?}", stripe.requests());
+    // Stripe refuses: its message, nothing stored.
+    refused(
+        &[
+            "endpoints",
+            "create",
+            "--base-url",
+            "https://shop.example.com",
+            "--api-version",
+            "bogus",
+        ],
+        "'bogus' is not an API version",
+    );
+    assert_eq!(
+        json(&["endpoints", "list", "--json"])
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(stripe.webhook_endpoints(&test).len(), 1);
+
+    // update / disable / enable go to Stripe.
+    let updated = json(&[
+        "endpoints",
+        "update",
+        &uuid,
+        "--enabled-events",
+        "charge.dispute.*,invoice.paid",
+        "--json",
+    ]);
+    let events = updated["enabled_events"].as_array().unwrap();
+    assert!(events.len() >= 5 && events.contains(&Value::from("charge.dispute.created")));
+    ok(&["endpoints", "disable", &uuid]);
+    assert_eq!(stripe.webhook_endpoints(&test)[0]["status"], "disabled");
+    assert!(ok(&["endpoints", "list"]).contains("disabled"));
+    ok(&["endpoints", "enable", &uuid]);
+    assert_eq!(stripe.webhook_endpoints(&test)[0]["status"], "enabled");
+
+    // roll-secret: Stripe's API cannot roll it; the Dashboard's new secret is taken.
+    refused(&["endpoints", "roll-secret", &uuid], "Dashboard");
+    let rolled = ok(&[
+        "endpoints",
+        "roll-secret",
+        &uuid,
+        "--secret",
+        "whsec_fromdashboard",
+    ]);
+    assert!(rolled.contains("secret: whsec_fromdashboard"), "{rolled}");
+    let file2 = write_event(env.dir.path(), "evt_stripe_2");
+    let sent = ok(&[
+        "send",
+        &file2,
+        "--url",
+        &local_url,
+        "--secret",
+        "whsec_fromdashboard",
+    ]);
+    assert!(sent.starts_with("200"), "{sent}");
+
+    // sync: in line with Stripe.
+    let report = json(&["endpoints", "sync", "--json"]);
+    assert_eq!(report["matched"][0]["uuid"], uuid.as_str());
+    assert_eq!(report["matched"][0]["changed"], serde_json::json!([]));
+    assert_eq!(report["unknown_on_stripe"], serde_json::json!([]));
+
+    // delete: on Stripe, and here a tombstone for the deliveries it has.
+    let deleted = json(&["endpoints", "delete", &uuid, "--json"]);
+    assert_eq!(deleted["on_stripe"], "deleted");
+    assert_eq!(deleted["local"], "kept_for_deliveries");
+    assert!(stripe.webhook_endpoints(&test).is_empty());
+    let list = ok(&["endpoints", "list"]);
+    assert!(list.contains("deleted"), "{list}");
+    let gone = env.run(&[
+        "send",
+        &file2,
+        "--url",
+        &local_url,
+        "--secret",
+        "whsec_fromdashboard",
+    ]);
+    assert!(String::from_utf8_lossy(&gone.stdout).starts_with("404"));
+    assert_eq!(
+        json(&["deliveries", "list", "--json"])
+            .as_array()
+            .unwrap()
+            .len(),
+        2,
+        "the delivery history is kept"
+    );
+    refused(&["endpoints", "enable", &uuid], "was deleted");
+
+    // A local-only endpoint is deleted here alone.
+    let local = json(&["endpoints", "add-local", "--json"]);
+    let local_uuid = local["uuid"].as_str().unwrap();
+    let deleted = json(&["endpoints", "delete", local_uuid, "--json"]);
+    assert_eq!(deleted["on_stripe"], Value::Null);
+    assert_eq!(deleted["local"], "removed");
+
+    // Validation mode retrieve_event fetches events with the mode's key: needed at creation.
+    let no_key = env
+        .cmd(&["endpoints", "add-local", "--validation", "retrieve_event"])
+        .env_remove("STRIPE_TEST_SECRET_KEY")
+        .output()
+        .unwrap();
+    assert!(!no_key.status.success());
+    assert!(String::from_utf8_lossy(&no_key.stderr).contains("set STRIPE_TEST_SECRET_KEY"));
+    let fetching = json(&[
+        "endpoints",
+        "add-local",
+        "--validation",
+        "retrieve_event",
+        "--json",
+    ]);
+    assert_eq!(fetching["validation"], "retrieve_event");
+
+    let _ = Command::new("kill")
+        .args(["-INT", &server.id().to_string()])
+        .status();
+    let _ = server.wait();
+}

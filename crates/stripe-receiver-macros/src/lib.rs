@@ -247,3 +247,33 @@ pub fn stripe_job(attr: TokenStream, item: TokenStream) -> TokenStream {
 pub fn stripe_hook(attr: TokenStream, item: TokenStream) -> TokenStream {
     expand::expand(kind::Kind::Hook, attr.into(), item.into()).into()
 }
+
+/// The bundled list of Stripe's webhook event types, for the runtime crate
+/// (`stripe_receiver::event_types::BUNDLED`), so that the list has one copy: this crate's
+/// `data/stripe-event-types.txt`. Not for applications.
+///
+/// `__bundled_event_types!()` expands to `&["account.application.authorized", ...]`: every
+/// event type of the list, sorted, deduplicated, `&'static [&'static str]`;
+/// `__bundled_event_types!(origin)` to the list's source as a string literal, e.g.
+/// `"stripe@23.1.0"`. Any other input is a compile error.
+#[doc(hidden)]
+#[proc_macro]
+pub fn __bundled_event_types(input: TokenStream) -> TokenStream {
+    let input = proc_macro2::TokenStream::from(input);
+    let catalog = catalog::Catalog::bundled();
+    let expanded = match input.to_string().as_str() {
+        "" => {
+            let types = catalog.types();
+            quote::quote!(&[#(#types),*])
+        }
+        "origin" => {
+            let origin = catalog.origin();
+            quote::quote!(#origin)
+        }
+        other => {
+            let message = format!("expected nothing or `origin`, found `{other}`");
+            quote::quote_spanned!(proc_macro2::Span::call_site() => ::core::compile_error!(#message))
+        }
+    };
+    expanded.into()
+}

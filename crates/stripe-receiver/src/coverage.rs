@@ -117,6 +117,7 @@ mod tests {
             enabled,
             created_at: chrono::Utc::now(),
             updated_at: chrono::Utc::now(),
+            deleted_at: None,
         }
     }
 

@@ -96,6 +96,9 @@ pub struct Endpoint {
     pub created_at: DateTime<Utc>,
     /// When the row was last changed.
     pub updated_at: DateTime<Utc>,
+    /// When the endpoint was deleted, for a row kept because deliveries refer to it (a
+    /// tombstone: disabled, no secrets; `store::endpoints::delete`). `None` for a live endpoint.
+    pub deleted_at: Option<DateTime<Utc>>,
 }
 
 impl Endpoint {
@@ -108,6 +111,82 @@ impl Endpoint {
             .map(|s| &s.secret)
             .collect()
     }
+
+    /// The secrets after a roll at `now_unix` (seconds): the current ones expire after
+    /// `keep_old_for_secs` (one already expiring sooner keeps its expiry; 0 retires them at once),
+    /// those already expired are dropped, and `new` is added without expiry. Returns the new
+    /// secret and the whole list, for `store::endpoints::set_secrets`.
+    ///
+    /// `new` is the secret to add; `None` generates one, which only a local endpoint can use: an
+    /// endpoint on Stripe is signed with the secret Stripe holds, and Stripe's API has no call
+    /// that rolls it or sets it (Stripe API reference, "Webhook Endpoints": create, retrieve,
+    /// update, list, delete; the secret is returned by create only). Roll it in Stripe's
+    /// Dashboard and pass the new secret it shows.
+    ///
+    /// # Errors
+    /// [`RollError::StripeSecretNeeded`] for an endpoint on Stripe without `new`;
+    /// [`RollError::Deleted`] for a deleted endpoint.
+    pub fn roll_secret(
+        &self,
+        new: Option<Secret>,
+        now_unix: i64,
+        keep_old_for_secs: u64,
+    ) -> Result<(Secret, Vec<EndpointSecret>), RollError> {
+        if self.deleted_at.is_some() {
+            return Err(RollError::Deleted { uuid: self.uuid });
+        }
+        let new = match (new, &self.stripe_id) {
+            (Some(new), _) => new,
+            (None, None) => Secret::generate(),
+            (None, Some(stripe_id)) => {
+                return Err(RollError::StripeSecretNeeded {
+                    uuid: self.uuid,
+                    stripe_id: stripe_id.clone(),
+                })
+            }
+        };
+        let expiry = now_unix.saturating_add(i64::try_from(keep_old_for_secs).unwrap_or(i64::MAX));
+        let mut secrets: Vec<EndpointSecret> = self
+            .secrets
+            .iter()
+            .filter(|s| s.is_active(now_unix) && s.secret != new)
+            .map(|s| EndpointSecret {
+                secret: s.secret.clone(),
+                expires_at: Some(s.expires_at.map_or(expiry, |e| e.min(expiry))),
+            })
+            .collect();
+        secrets.push(EndpointSecret {
+            secret: new.clone(),
+            expires_at: None,
+        });
+        Ok((new, secrets))
+    }
+}
+
+/// Why [`Endpoint::roll_secret`] refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum RollError {
+    /// An endpoint on Stripe, and no secret given: a generated one would never be used by Stripe.
+    #[error(
+        "endpoint {uuid} is on Stripe ({stripe_id}), which signs deliveries with the secret it \
+         holds, and Stripe's API cannot roll a webhook endpoint's secret: roll it in the Stripe \
+         Dashboard (Developers > Webhooks > the endpoint > Roll secret), then store the new \
+         secret it shows with `stripe-receiver endpoints roll-secret {uuid} --secret whsec_... \
+         --expire-old-after <seconds the Dashboard keeps the old one valid>`"
+    )]
+    StripeSecretNeeded {
+        /// The endpoint.
+        uuid: Uuid,
+        /// Its id on Stripe.
+        stripe_id: String,
+    },
+    /// The endpoint was deleted.
+    #[error("endpoint {uuid} was deleted")]
+    Deleted {
+        /// The endpoint.
+        uuid: Uuid,
+    },
 }
 
 /// What is needed to create an endpoint; the rest is generated or defaulted.
@@ -176,6 +255,95 @@ mod tests {
         assert_eq!(
             webhook_url("https://x.test", id),
             webhook_url("https://x.test//", id)
+        );
+    }
+
+    fn endpoint(stripe_id: Option<&str>, secrets: Vec<EndpointSecret>) -> Endpoint {
+        Endpoint {
+            uuid: Uuid::nil(),
+            stripe_id: stripe_id.map(str::to_owned),
+            url: webhook_url("https://x.test", Uuid::nil()),
+            secrets,
+            livemode: false,
+            tolerance_secs: 300,
+            validation: ValidationMode::VerifySignature,
+            api_version: None,
+            enabled_events: vec!["*".into()],
+            account: None,
+            enabled: true,
+            created_at: Utc::now(),
+            updated_at: Utc::now(),
+            deleted_at: None,
+        }
+    }
+
+    fn secret(s: &str, expires_at: Option<i64>) -> EndpointSecret {
+        EndpointSecret {
+            secret: Secret::new(s).unwrap(),
+            expires_at,
+        }
+    }
+
+    #[test]
+    fn a_roll_expires_the_current_secrets_and_adds_the_new_one() {
+        let e = endpoint(
+            None,
+            vec![
+                secret("whsec_gone", Some(50)),
+                secret("whsec_soon", Some(120)),
+                secret("whsec_cur", None),
+            ],
+        );
+        let (new, secrets) = e
+            .roll_secret(Some(Secret::new("whsec_new").unwrap()), 100, 3600)
+            .unwrap();
+        assert_eq!(new.expose(), "whsec_new");
+        assert_eq!(
+            secrets,
+            [
+                secret("whsec_soon", Some(120)),
+                secret("whsec_cur", Some(3700)),
+                secret("whsec_new", None),
+            ]
+        );
+        // Generated for a local endpoint; 0 retires the old ones at once.
+        let (generated, secrets) = e.roll_secret(None, 100, 0).unwrap();
+        assert!(generated.expose().starts_with("whsec_"));
+        assert_eq!(secrets.len(), 3);
+        assert!(secrets[..2].iter().all(|s| !s.is_active(100)));
+        // The same secret again is not listed twice.
+        let (_, secrets) = e
+            .roll_secret(Some(Secret::new("whsec_cur").unwrap()), 100, 60)
+            .unwrap();
+        assert_eq!(
+            secrets,
+            [secret("whsec_soon", Some(120)), secret("whsec_cur", None)]
+        );
+    }
+
+    #[test]
+    fn a_stripe_endpoint_needs_the_secret_stripe_holds() {
+        let e = endpoint(Some("we_1"), vec![secret("whsec_cur", None)]);
+        assert_eq!(
+            e.roll_secret(None, 100, 60).unwrap_err(),
+            RollError::StripeSecretNeeded {
+                uuid: Uuid::nil(),
+                stripe_id: "we_1".into()
+            }
+        );
+        let msg = e.roll_secret(None, 100, 60).unwrap_err().to_string();
+        assert!(
+            msg.contains("Dashboard") && msg.contains("--secret"),
+            "{msg}"
+        );
+        assert!(e
+            .roll_secret(Some(Secret::new("whsec_from_dashboard").unwrap()), 100, 60)
+            .is_ok());
+        let mut deleted = e.clone();
+        deleted.deleted_at = Some(Utc::now());
+        assert_eq!(
+            deleted.roll_secret(Some(Secret::new("whsec_x").unwrap()), 100, 60),
+            Err(RollError::Deleted { uuid: Uuid::nil() })
         );
     }
 

@@ -17,6 +17,7 @@ pub mod endpoint;
 mod endpoint_cache;
 mod error_chain;
 mod event;
+pub mod event_types;
 pub mod hooks;
 mod http;
 #[cfg(feature = "jobs")]
@@ -24,10 +25,13 @@ pub mod jobs;
 #[cfg(feature = "metrics")]
 pub mod metrics;
 mod process;
+pub mod public_url;
 pub mod query;
 mod receiver;
 pub mod registration;
 pub mod registry;
+#[cfg(feature = "stripe-api")]
+pub mod remote_endpoints;
 mod runtime;
 mod send_future;
 pub mod sender;

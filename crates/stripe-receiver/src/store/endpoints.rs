@@ -62,6 +62,7 @@ struct Row {
     enabled: bool,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
+    deleted_at: Option<DateTime<Utc>>,
 }
 
 /// The columns of [`Row`].
@@ -69,7 +70,7 @@ macro_rules! columns {
     ($backend:ident) => {
         sql_for!($backend; {text uuid} ", stripe_id, url, " {text secrets} ", livemode, \
             tolerance_secs, validation, api_version, " {text enabled_events} ", account, \
-            enabled, created_at, updated_at")
+            enabled, created_at, updated_at, deleted_at")
     };
 }
 
@@ -78,7 +79,19 @@ macro_rules! columns {
 /// # Errors
 /// The database error (e.g. a duplicate `stripe_id`).
 pub async fn create(db: &Db, new: NewEndpoint) -> Result<Endpoint, EndpointStoreError> {
-    let uuid = Uuid::new_v4();
+    create_with_uuid(db, Uuid::new_v4(), new).await
+}
+
+/// Inserts a new endpoint under `uuid`, chosen by the caller (an endpoint created on Stripe has
+/// its URL, and so its UUID, before it is stored), and returns it.
+///
+/// # Errors
+/// The database error (e.g. a duplicate `uuid` or `stripe_id`).
+pub async fn create_with_uuid(
+    db: &Db,
+    uuid: Uuid,
+    new: NewEndpoint,
+) -> Result<Endpoint, EndpointStoreError> {
     let now = Utc::now();
     let endpoint = Endpoint {
         uuid,
@@ -94,6 +107,7 @@ pub async fn create(db: &Db, new: NewEndpoint) -> Result<Endpoint, EndpointStore
         enabled: true,
         created_at: now,
         updated_at: now,
+        deleted_at: None,
     };
     let secrets = secrets_json(&endpoint.secrets);
     let events = serde_json::to_string(&endpoint.enabled_events).expect("strings serialize");
@@ -145,7 +159,8 @@ pub async fn list(db: &Db) -> Result<Vec<Endpoint>, EndpointStoreError> {
     rows.into_iter().map(Row::into_endpoint).collect()
 }
 
-/// Enables or disables an endpoint. Returns `false` when no endpoint has this UUID.
+/// Enables or disables an endpoint. Returns `false` when no endpoint has this UUID or it was
+/// deleted.
 ///
 /// # Errors
 /// The database error.
@@ -153,7 +168,8 @@ pub async fn set_enabled(db: &Db, uuid: Uuid, enabled: bool) -> Result<bool, End
     update(db, uuid, Some(enabled), None).await
 }
 
-/// Replaces an endpoint's secrets (a secret roll). Returns `false` when no endpoint has this UUID.
+/// Replaces an endpoint's secrets (a secret roll). Returns `false` when no endpoint has this UUID
+/// or it was deleted.
 ///
 /// # Errors
 /// The database error.
@@ -166,7 +182,7 @@ pub async fn set_secrets(
 }
 
 /// Sets what is given of `enabled` and the `secrets` JSON, and `updated_at`. Returns `false`
-/// when no endpoint has this UUID.
+/// when no endpoint has this UUID, or when it was deleted (a tombstone is not changed).
 async fn update(
     db: &Db,
     uuid: Uuid,
@@ -175,7 +191,8 @@ async fn update(
 ) -> Result<bool, EndpointStoreError> {
     let done = dispatch!(Db, db, |db, D| sqlx::query(sql!(D;
         "UPDATE stripe_webhook_endpoints SET enabled = COALESCE($2, enabled), \
-         secrets = COALESCE($3" {json} ", secrets), updated_at = $4 WHERE uuid = $1"))
+         secrets = COALESCE($3" {json} ", secrets), updated_at = $4 \
+         WHERE uuid = $1 AND deleted_at IS NULL"))
     .bind(D::uuid(uuid))
     .bind(enabled)
     .bind(secrets_json)
@@ -184,6 +201,112 @@ async fn update(
     .await?
     .rows_affected());
     Ok(done > 0)
+}
+
+/// What [`change`] sets; `None` leaves a column as it is.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EndpointChange {
+    /// Stripe's id (`we_...`): set when an endpoint is linked to the one on Stripe.
+    pub stripe_id: Option<String>,
+    /// The full URL.
+    pub url: Option<String>,
+    /// The subscribed event types.
+    pub enabled_events: Option<Vec<String>>,
+    /// Enabled (Stripe's `status: enabled`) or disabled.
+    pub enabled: Option<bool>,
+    /// The pinned API version.
+    pub api_version: Option<String>,
+}
+
+/// Sets what `change` gives, and `updated_at`. Returns `false` when no endpoint has this UUID
+/// or it was deleted (a tombstone is not changed).
+///
+/// # Errors
+/// The database error (e.g. a `stripe_id` another endpoint has).
+pub async fn change(
+    db: &Db,
+    uuid: Uuid,
+    change: &EndpointChange,
+) -> Result<bool, EndpointStoreError> {
+    let events = change
+        .enabled_events
+        .as_ref()
+        .map(|e| serde_json::to_string(e).expect("strings serialize"));
+    let done = dispatch!(Db, db, |db, D| sqlx::query(sql!(D;
+        "UPDATE stripe_webhook_endpoints SET stripe_id = COALESCE($2, stripe_id), \
+         url = COALESCE($3, url), enabled_events = COALESCE($4" {json} ", enabled_events), \
+         enabled = COALESCE($5, enabled), api_version = COALESCE($6, api_version), \
+         updated_at = $7 WHERE uuid = $1 AND deleted_at IS NULL"))
+    .bind(D::uuid(uuid))
+    .bind(&change.stripe_id)
+    .bind(&change.url)
+    .bind(&events)
+    .bind(change.enabled)
+    .bind(&change.api_version)
+    .bind(D::time(Utc::now()))
+    .execute(db.write_pool())
+    .await?
+    .rows_affected());
+    Ok(done > 0)
+}
+
+/// What [`delete`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Deleted {
+    /// No delivery refers to the endpoint: its row is gone.
+    Removed,
+    /// Deliveries refer to the endpoint: its row is kept as a tombstone (disabled, secrets
+    /// cleared, `deleted_at` set) so that its delivery log stays whole. Its URL answers 404.
+    KeptForDeliveries,
+    /// It was deleted before (a tombstone): nothing changed.
+    AlreadyDeleted,
+    /// No endpoint has this UUID.
+    NotFound,
+}
+
+/// Deletes an endpoint: removes its row when no delivery refers to it, else keeps the row as a
+/// tombstone ([`Deleted::KeptForDeliveries`]): `stripe_webhook_deliveries.endpoint_uuid` is a
+/// foreign key, and the delivery log is never cut short. The events its deliveries stored are
+/// kept either way (they belong to no endpoint).
+///
+/// The row is removed in one statement; when the database refuses because a delivery refers to
+/// it (a foreign-key violation, even from a delivery committed a moment before), the tombstone
+/// is written instead.
+///
+/// # Errors
+/// The database error.
+pub async fn delete(db: &Db, uuid: Uuid) -> Result<Deleted, EndpointStoreError> {
+    let removed = dispatch!(Db, db, |db, D| sqlx::query(
+        "DELETE FROM stripe_webhook_endpoints WHERE uuid = $1 AND deleted_at IS NULL"
+    )
+    .bind(D::uuid(uuid))
+    .execute(db.write_pool())
+    .await
+    .map(|done| done.rows_affected()));
+    match removed {
+        Ok(rows) if rows > 0 => return Ok(Deleted::Removed),
+        Ok(_) => {}
+        Err(sqlx::Error::Database(e)) if e.is_foreign_key_violation() => {}
+        Err(e) => return Err(e.into()),
+    }
+    let now = Utc::now();
+    let kept = dispatch!(Db, db, |db, D| sqlx::query(sql!(D;
+        "UPDATE stripe_webhook_endpoints SET deleted_at = $2, enabled = false, \
+         secrets = $3" {json} ", updated_at = $2 WHERE uuid = $1 AND deleted_at IS NULL"))
+    .bind(D::uuid(uuid))
+    .bind(D::time(now))
+    .bind("[]")
+    .execute(db.write_pool())
+    .await?
+    .rows_affected());
+    if kept > 0 {
+        return Ok(Deleted::KeptForDeliveries);
+    }
+    Ok(match get(db, uuid).await? {
+        Some(_) => Deleted::AlreadyDeleted,
+        None => Deleted::NotFound,
+    })
 }
 
 /// SQLite: the counter that the endpoint triggers bump on every change
@@ -234,6 +357,7 @@ impl Row {
             enabled: self.enabled,
             created_at: self.created_at,
             updated_at: self.updated_at,
+            deleted_at: self.deleted_at,
         })
     }
 }
