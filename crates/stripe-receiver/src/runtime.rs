@@ -45,6 +45,10 @@ pub enum StartError {
     #[cfg(feature = "jobs")]
     #[error(transparent)]
     Jobs(#[from] JobRegistryError),
+    /// The Stripe API client cannot be built from the configuration (`STRIPE_API_BASE`).
+    #[cfg(feature = "stripe-api")]
+    #[error("the Stripe API client: {0}")]
+    StripeApi(#[from] crate::stripe_api::ApiError),
 }
 
 /// Builds a [`Runtime`]: configuration, application state for receivers, clock.
@@ -148,8 +152,14 @@ impl RuntimeBuilder {
         for (_, mut migrator) in self.migrations.into_iter().filter(|(b, _)| *b == backend) {
             db.run_migrator(&mut migrator).await?;
         }
+        #[cfg(feature = "stripe-api")]
+        let stripe = crate::stripe_api::StripeClient::new(
+            crate::stripe_api::ApiSettings::from_config(&self.config),
+        )?;
         let endpoint_cache = CachedEndpoints::start(db.clone(), self.config.db_timeout()).await;
         Ok(Runtime::wire(Parts {
+            #[cfg(feature = "stripe-api")]
+            stripe,
             config: self.config,
             db,
             registry,
@@ -174,6 +184,8 @@ struct Parts {
     state: StateMap,
     clock: Arc<dyn Clock>,
     endpoint_cache: CachedEndpoints,
+    #[cfg(feature = "stripe-api")]
+    stripe: crate::stripe_api::StripeClient,
 }
 
 /// A started runtime: cheap to clone, shared by every request.
@@ -215,6 +227,8 @@ impl Runtime {
             state,
             clock,
             endpoint_cache,
+            #[cfg(feature = "stripe-api")]
+            stripe,
         } = parts;
         let tasks = TaskTracker::new();
         #[cfg(feature = "jobs")]
@@ -235,6 +249,8 @@ impl Runtime {
             #[cfg(feature = "metrics")]
             metrics: config.metrics.then(Metrics::new),
             status_of: http::status_of,
+            #[cfg(feature = "stripe-api")]
+            stripe,
             db,
             registry,
             hooks,
@@ -286,6 +302,14 @@ impl Runtime {
     #[must_use]
     pub fn endpoints(&self) -> &CachedEndpoints {
         self.inner.http.endpoints()
+    }
+
+    /// The Stripe API client, built from the configuration (`STRIPE_API_BASE`,
+    /// `STRIPE_API_VERSION`, the secret keys): the one every call to Stripe goes through.
+    #[cfg(feature = "stripe-api")]
+    #[must_use]
+    pub fn stripe_client(&self) -> &crate::stripe_api::StripeClient {
+        &self.inner.context.stripe
     }
 
     /// The compiled-in receivers.

@@ -421,9 +421,7 @@ fn check_retrieve_event(runtime: &Runtime, livemode: bool) -> Result<(), CliErro
 /// The client of `runtime`'s settings.
 #[cfg(feature = "stripe-api")]
 fn client(runtime: &Runtime) -> Result<crate::stripe_api::StripeClient, CliError> {
-    Ok(crate::stripe_api::StripeClient::new(
-        crate::stripe_api::ApiSettings::from_config(runtime.config()),
-    )?)
+    Ok(runtime.stripe_client().clone())
 }
 
 /// The `enabled_events` a command was given (validated, families expanded).

@@ -42,6 +42,9 @@ pub(crate) struct Context {
     /// ([`crate::hooks::ProcessingError::status`]). The HTTP layer owns that mapping; the
     /// runtime hands it in, so that processing does not depend on HTTP.
     pub status_of: fn(&Failure) -> u16,
+    /// The Stripe API client (validation mode `retrieve_event`, re-fetching objects).
+    #[cfg(feature = "stripe-api")]
+    pub stripe: crate::stripe_api::StripeClient,
 }
 
 /// The configuration processing reads.
