@@ -339,6 +339,23 @@ mod tests {
 
     type HeaderMapLite = Vec<(String, String)>;
 
+    /// `POST /_test/{control}` with a JSON body; the JSON answer.
+    async fn control(server: &TestServer, control: &str, body: Value) -> Value {
+        let response = reqwest::Client::new()
+            .post(format!("{}/_test/{control}", server.base_url()))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert!(response.status().is_success(), "/_test/{control}");
+        response.json().await.unwrap()
+    }
+
+    /// The form of a webhook endpoint create: its URL and one enabled event type.
+    fn endpoint_form<'a>(url: &'a str, event_type: &'a str) -> Vec<(&'a str, &'a str)> {
+        vec![("url", url), ("enabled_events[]", event_type)]
+    }
+
     async fn answer(response: reqwest::Response) -> (u16, HeaderMapLite, Value) {
         let status = response.status().as_u16();
         let headers = response
@@ -384,10 +401,7 @@ mod tests {
             .unwrap()
             .contains("pk_test_abc"));
 
-        let form = [
-            ("url", "https://shop.example.com/w"),
-            ("enabled_events[]", "charge.succeeded"),
-        ];
+        let form = endpoint_form("https://shop.example.com/w", "charge.succeeded");
         let (status, _, created) = post_form(&server, "/v1/webhook_endpoints", &form, None).await;
         assert_eq!(status, 200, "{created}");
         let (_, _, test_list) = get(&server, "/v1/webhook_endpoints", Some(TEST_KEY)).await;
@@ -422,10 +436,7 @@ mod tests {
     #[tokio::test]
     async fn idempotent_replay_and_mismatch() {
         let server = TestServer::start().await;
-        let form = [
-            ("url", "https://shop.example.com/w"),
-            ("enabled_events[]", "*"),
-        ];
+        let form = endpoint_form("https://shop.example.com/w", "*");
         let (_, _, first) = post_form(&server, "/v1/webhook_endpoints", &form, Some("k1")).await;
         let (status, headers, again) =
             post_form(&server, "/v1/webhook_endpoints", &form, Some("k1")).await;
@@ -433,10 +444,7 @@ mod tests {
         assert_eq!(again, first);
         assert!(has_header(&headers, "idempotent-replayed", "true"));
         assert_eq!(server.webhook_endpoints(&Scope::test()).len(), 1);
-        let other = [
-            ("url", "https://shop.example.com/other"),
-            ("enabled_events[]", "*"),
-        ];
+        let other = endpoint_form("https://shop.example.com/other", "*");
         let (status, _, body) =
             post_form(&server, "/v1/webhook_endpoints", &other, Some("k1")).await;
         assert_eq!(status, 400);
@@ -453,12 +461,8 @@ mod tests {
     #[tokio::test]
     async fn update_metadata_and_delete() {
         let server = TestServer::start().await;
-        let form = [
-            ("url", "https://shop.example.com/w"),
-            ("enabled_events[]", "charge.succeeded"),
-            ("metadata[a]", "1"),
-            ("metadata[b]", "2"),
-        ];
+        let mut form = endpoint_form("https://shop.example.com/w", "charge.succeeded");
+        form.extend([("metadata[a]", "1"), ("metadata[b]", "2")]);
         let (_, _, created) = post_form(&server, "/v1/webhook_endpoints", &form, None).await;
         let path = format!("/v1/webhook_endpoints/{}", created["id"].as_str().unwrap());
         let (status, _, updated) = post_form(
@@ -525,30 +529,26 @@ mod tests {
                 .map(|e| e["id"].as_str().unwrap().to_owned())
                 .collect()
         };
-        let (_, _, all) = get(&server, "/v1/events", Some(TEST_KEY)).await;
-        assert_eq!(ids(&all), ["evt_3", "evt_2", "evt_1", "evt_0"]);
-        let (_, _, first) = get(&server, "/v1/events?limit=2", Some(TEST_KEY)).await;
-        assert_eq!(ids(&first), ["evt_3", "evt_2"]);
-        assert_eq!(first["has_more"], true);
-        let (_, _, next) = get(
-            &server,
-            "/v1/events?limit=2&starting_after=evt_2",
-            Some(TEST_KEY),
-        )
-        .await;
-        assert_eq!(ids(&next), ["evt_1", "evt_0"]);
-        assert_eq!(next["has_more"], false);
-        let (_, _, customers) = get(&server, "/v1/events?type=customer.*", Some(TEST_KEY)).await;
-        assert_eq!(ids(&customers), ["evt_2", "evt_0"]);
-        let (_, _, typed) = get(
-            &server,
-            "/v1/events?types%5B%5D=charge.refunded&types%5B%5D=customer.created",
-            Some(TEST_KEY),
-        )
-        .await;
-        assert_eq!(ids(&typed), ["evt_3", "evt_0"]);
-        let (_, _, recent) = get(&server, "/v1/events?created%5Bgte%5D=1002", Some(TEST_KEY)).await;
-        assert_eq!(ids(&recent), ["evt_3", "evt_2"]);
+        // (query, the ids listed, has_more)
+        let listings: [(&str, &[&str], bool); 6] = [
+            ("", &["evt_3", "evt_2", "evt_1", "evt_0"], false),
+            ("?limit=2", &["evt_3", "evt_2"], true),
+            ("?limit=2&starting_after=evt_2", &["evt_1", "evt_0"], false),
+            ("?type=customer.*", &["evt_2", "evt_0"], false),
+            (
+                "?types%5B%5D=charge.refunded&types%5B%5D=customer.created",
+                &["evt_3", "evt_0"],
+                false,
+            ),
+            ("?created%5Bgte%5D=1002", &["evt_3", "evt_2"], false),
+        ];
+        for (query, listed, has_more) in listings {
+            let (status, _, body) =
+                get(&server, &format!("/v1/events{query}"), Some(TEST_KEY)).await;
+            assert_eq!(status, 200, "{query}");
+            assert_eq!(ids(&body), listed, "{query}");
+            assert_eq!(body["has_more"], has_more, "{query}");
+        }
         let (status, _, _) = get(&server, "/v1/events?limit=500", Some(TEST_KEY)).await;
         assert_eq!(status, 400);
         let (status, _, event) = get(&server, "/v1/events/evt_1", Some(TEST_KEY)).await;
@@ -584,27 +584,21 @@ mod tests {
         assert_eq!(status, 429);
         assert!(has_header(&headers, "retry-after", "2"));
         assert_eq!(body["error"]["code"], "rate_limit");
-        let stored: Value = http
-            .post(format!("{base}/_test/events"))
-            .json(&json!({"id": "evt_1", "type": "invoice.paid"}))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let stored = control(
+            &server,
+            "events",
+            json!({"id": "evt_1", "type": "invoice.paid"}),
+        )
+        .await;
         assert_eq!(stored["data"]["object"]["object"], "invoice");
         let (status, _, _) = get(&server, "/v1/events/evt_1", Some(TEST_KEY)).await;
         assert_eq!(status, 200);
-        let put: Value = http
-            .post(format!("{base}/_test/objects"))
-            .json(&json!({"object": {"object": "customer", "id": "cus_1", "email": "a@example.com"}, "livemode": true}))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let put = control(
+            &server,
+            "objects",
+            json!({"object": {"object": "customer", "id": "cus_1", "email": "a@example.com"}, "livemode": true}),
+        )
+        .await;
         assert_eq!(put["path"], "/v1/customers/cus_1");
         let (status, _, customer) = get(&server, "/v1/customers/cus_1", Some(LIVE_KEY)).await;
         assert_eq!(status, 200);

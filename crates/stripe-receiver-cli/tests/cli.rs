@@ -13,6 +13,8 @@ const BIN: &str = env!("CARGO_BIN_EXE_stripe-receiver");
 struct Env {
     dir: tempfile::TempDir,
     port: u16,
+    /// Variables every command runs with (besides the database and listen address).
+    vars: Vec<(&'static str, String)>,
 }
 
 impl Env {
@@ -25,7 +27,14 @@ impl Env {
         Self {
             dir: tempfile::tempdir().unwrap(),
             port,
+            vars: Vec::new(),
         }
+    }
+
+    /// Every command runs with `name=value` from now on.
+    fn var(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.vars.push((name, value.into()));
+        self
     }
 
     fn cmd(&self, args: &[&str]) -> Command {
@@ -37,8 +46,24 @@ impl Env {
             )
             .env("STRIPE_RECEIVER_LISTEN", format!("127.0.0.1:{}", self.port))
             .env("RUST_LOG", "warn")
-            .env_remove("STRIPE_WEBHOOK_SECRET");
+            .env_remove("STRIPE_WEBHOOK_SECRET")
+            .env_remove("STRIPE_LIVE_SECRET_KEY")
+            .env_remove("STRIPE_API_VERSION")
+            .envs(self.vars.iter().map(|(k, v)| (k, v)));
         c
+    }
+
+    /// `send FILE --url URL --secret SECRET`: signs the event file and posts it.
+    fn send(&self, file: &str, url: &str, secret: &str) -> Output {
+        self.run(&["send", file, "--url", url, "--secret", secret])
+    }
+
+    /// Runs a command that must fail, saying `says` on standard error.
+    fn refused(&self, args: &[&str], says: &str) {
+        let out = self.run(args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{args:?} succeeded");
+        assert!(stderr.contains(says), "{args:?}: {stderr}");
     }
 
     fn run(&self, args: &[&str]) -> Output {
@@ -308,33 +333,12 @@ fn endpoints_on_stripe() {
     // Started on the runtime: it keeps serving on its worker while the test runs the binary.
     let stripe = runtime.block_on(stripe_api_test_server::TestServer::start());
     let test = stripe_api_test_server::Scope::test();
-    let env = Env::new();
-    let run = |args: &[&str]| {
-        env.cmd(args)
-            .env("STRIPE_API_BASE", stripe.base_url())
-            .env("STRIPE_TEST_SECRET_KEY", "sk_test_cli123")
-            .env_remove("STRIPE_LIVE_SECRET_KEY")
-            .env_remove("STRIPE_API_VERSION")
-            .output()
-            .unwrap()
-    };
-    let ok = |args: &[&str]| {
-        let out = run(args);
-        assert!(
-            out.status.success(),
-            "{args:?} failed: {}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap()
-    };
-    let json = |args: &[&str]| -> Value { serde_json::from_str(&ok(args)).unwrap() };
-    let refused = |args: &[&str], says: &str| {
-        let out = run(args);
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert!(!out.status.success(), "{args:?} succeeded");
-        assert!(stderr.contains(says), "{args:?}: {stderr}");
-    };
+    let env = Env::new()
+        .var("STRIPE_API_BASE", stripe.base_url())
+        .var("STRIPE_TEST_SECRET_KEY", "sk_test_cli123");
+    let ok = |args: &[&str]| env.ok(args);
+    let json = |args: &[&str]| env.json(args);
+    let refused = |args: &[&str], says: &str| env.refused(args, says);
 
     // The new user's check.
     let created = json(&[
@@ -381,7 +385,7 @@ fn endpoints_on_stripe() {
         .to_owned();
     let local_url = format!("http://127.0.0.1:{}/webhooks/{uuid}", env.port);
     let file = write_event(env.dir.path(), "evt_stripe_1");
-    let sent = ok(&["send", &file, "--url", &local_url, "--secret", &secret]);
+    let sent = String::from_utf8(env.send(&file, &local_url, &secret).stdout).unwrap();
     assert!(
         sent.starts_with("200") && sent.contains("processed"),
         "{sent}"
@@ -476,14 +480,8 @@ fn endpoints_on_stripe() {
     ]);
     assert!(rolled.contains("secret: whsec_fromdashboard"), "{rolled}");
     let file2 = write_event(env.dir.path(), "evt_stripe_2");
-    let sent = ok(&[
-        "send",
-        &file2,
-        "--url",
-        &local_url,
-        "--secret",
-        "whsec_fromdashboard",
-    ]);
+    let sent =
+        String::from_utf8(env.send(&file2, &local_url, "whsec_fromdashboard").stdout).unwrap();
     assert!(sent.starts_with("200"), "{sent}");
 
     // sync: in line with Stripe.
@@ -499,14 +497,7 @@ fn endpoints_on_stripe() {
     assert!(stripe.webhook_endpoints(&test).is_empty());
     let list = ok(&["endpoints", "list"]);
     assert!(list.contains("deleted"), "{list}");
-    let gone = env.run(&[
-        "send",
-        &file2,
-        "--url",
-        &local_url,
-        "--secret",
-        "whsec_fromdashboard",
-    ]);
+    let gone = env.send(&file2, &local_url, "whsec_fromdashboard");
     assert!(String::from_utf8_lossy(&gone.stdout).starts_with("404"));
     assert_eq!(
         json(&["deliveries", "list", "--json"])
