@@ -1,5 +1,6 @@
 //! Synced objects end to end (README "Synced objects"), over real HTTP on both backends: every
-//! family's lifecycle, the ordering guard (out of order, concurrently), tombstones, the typed
+//! family's lifecycle, the ordering guard (out of order, concurrently; events of one second in
+//! tests/ordering.rs), tombstones, the typed
 //! read API from receivers written as users write them, lenient models, Connect scoping,
 //! re-sync, and the real payloads in `../shared/data/events/`.
 
@@ -418,32 +419,6 @@ async fn subscription_updated_before_created_ends_active(backend: TestBackend) {
     assert_eq!(seen["status"], "active");
 }
 
-async fn equal_created_times_are_decided_by_event_id(backend: TestBackend) {
-    let s = TestServer::start(backend).await;
-    // Same second: the greater event id wins, whatever the arrival order.
-    send_ok(
-        &s,
-        ev(
-            "evt_b",
-            "customer.subscription.updated",
-            T,
-            subscription("past_due"),
-        ),
-    )
-    .await;
-    send_ok(
-        &s,
-        ev(
-            "evt_a",
-            "customer.subscription.updated",
-            T,
-            subscription("active"),
-        ),
-    )
-    .await;
-    assert_eq!(must_row(&s, "sub_ooo").await.data["status"], "past_due");
-}
-
 fn customer(email: &str) -> Value {
     json!({"id": "cus_gone", "object": "customer", "email": email, "metadata": {}})
 }
@@ -784,7 +759,6 @@ async fn the_shared_payloads_parse_and_sync(backend: TestBackend) {
 both_backends!(
     every_family_follows_its_lifecycle,
     subscription_updated_before_created_ends_active,
-    equal_created_times_are_decided_by_event_id,
     customer_updated_after_deleted_does_not_resurrect,
     a_deleted_stub_before_anything_leaves_a_tombstone,
     concurrent_out_of_order_events_end_the_same_way,

@@ -324,7 +324,8 @@ impl fmt::Display for GroupCommit {
 pub enum Refetch {
     /// Only when two events about one object share a second and nothing else orders them.
     Ties,
-    /// For every synced object: Stripe's current copy is stored, never the event's.
+    /// For every event's own object (not the objects nested in it), except on `*.deleted`:
+    /// Stripe's current copy is stored, never the event's (dj-stripe's behaviour).
     Always,
     /// Never; a remaining tie goes to the event delivered last.
     Never,

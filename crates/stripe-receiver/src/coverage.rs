@@ -75,7 +75,7 @@ pub async fn warn_unhandled(db: &Db, registry: &Registry) {
 #[cfg(test)]
 mod tests {
     use super::{unhandled_event_types, Unhandled};
-    use crate::endpoint::{Endpoint, ValidationMode};
+    use crate::endpoint::Endpoint;
     use crate::receiver::{Receiver, ReceiverData};
     use crate::registration::{kinds, BoxFuture, CallResult, Input, Requirements};
     use crate::registry::Registry;
@@ -104,20 +104,9 @@ mod tests {
 
     fn endpoint(enabled_events: &[&str], enabled: bool) -> Endpoint {
         Endpoint {
-            uuid: uuid::Uuid::new_v4(),
-            stripe_id: None,
-            url: String::new(),
-            secrets: Vec::new(),
-            livemode: false,
-            tolerance_secs: 300,
-            validation: ValidationMode::VerifySignature,
-            api_version: None,
             enabled_events: enabled_events.iter().map(|t| (*t).to_owned()).collect(),
-            account: None,
             enabled,
-            created_at: chrono::Utc::now(),
-            updated_at: chrono::Utc::now(),
-            deleted_at: None,
+            ..Endpoint::for_tests(uuid::Uuid::new_v4(), Vec::new())
         }
     }
 

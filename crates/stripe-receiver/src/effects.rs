@@ -61,6 +61,34 @@ pub(crate) struct Effects {
     pub event_id: Option<String>,
     #[cfg(feature = "jobs")]
     pub jobs: JobsHandle,
+    /// When and with what the built-in sync re-fetches objects from Stripe; `None`: never.
+    #[cfg(all(feature = "sync", feature = "stripe-api"))]
+    pub refetch: Option<Refetcher>,
+}
+
+/// What the built-in sync of a webhook may ask Stripe for (README "Ordering guard"): the
+/// object's current state, with `client`, `when` the endpoint's or the process's
+/// `STRIPE_RECEIVER_REFETCH` says ([`Ties`](crate::config::Refetch::Ties) or
+/// [`Always`](crate::config::Refetch::Always)).
+#[cfg(all(feature = "sync", feature = "stripe-api"))]
+#[derive(Clone)]
+pub(crate) struct Refetcher {
+    pub client: crate::stripe_api::StripeClient,
+    pub when: crate::config::Refetch,
+}
+
+#[cfg(all(feature = "sync", feature = "stripe-api"))]
+impl Refetcher {
+    /// A refetcher for `when`; `None` for [`Refetch::Never`](crate::config::Refetch::Never).
+    pub(crate) fn new(
+        client: &crate::stripe_api::StripeClient,
+        when: crate::config::Refetch,
+    ) -> Option<Self> {
+        (when != crate::config::Refetch::Never).then(|| Self {
+            client: client.clone(),
+            when,
+        })
+    }
 }
 
 impl Effects {
@@ -79,6 +107,8 @@ impl Effects {
             event_id: Some(event_id.to_owned()),
             #[cfg(feature = "jobs")]
             jobs,
+            #[cfg(all(feature = "sync", feature = "stripe-api"))]
+            refetch: None,
         }
     }
 

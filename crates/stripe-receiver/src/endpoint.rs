@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::config::Refetch;
 use crate::signature::{Secret, DEFAULT_TOLERANCE_SECS};
 
 /// How an endpoint decides that a delivery is genuine (dj-stripe's
@@ -99,6 +100,34 @@ pub struct Endpoint {
     /// When the endpoint was deleted, for a row kept because deliveries refer to it (a
     /// tombstone: disabled, no secrets; `store::endpoints::delete`). `None` for a live endpoint.
     pub deleted_at: Option<DateTime<Utc>>,
+    /// When the built-in sync re-fetches objects from Stripe for this endpoint's events;
+    /// `None` follows `STRIPE_RECEIVER_REFETCH` (README "Ordering guard").
+    pub refetch: Option<Refetch>,
+}
+
+#[cfg(test)]
+impl Endpoint {
+    /// A local, enabled, test-mode endpoint `uuid` with `secrets`, subscribed to every event,
+    /// with the default settings (for unit tests).
+    pub(crate) fn for_tests(uuid: Uuid, secrets: Vec<EndpointSecret>) -> Self {
+        Self {
+            uuid,
+            stripe_id: None,
+            url: webhook_url("https://x.test", uuid),
+            secrets,
+            livemode: false,
+            tolerance_secs: DEFAULT_TOLERANCE_SECS,
+            validation: ValidationMode::VerifySignature,
+            api_version: None,
+            enabled_events: vec!["*".into()],
+            account: None,
+            enabled: true,
+            created_at: Utc::now(),
+            updated_at: Utc::now(),
+            deleted_at: None,
+            refetch: None,
+        }
+    }
 }
 
 impl Endpoint {
@@ -210,6 +239,8 @@ pub struct NewEndpoint {
     pub enabled_events: Vec<String>,
     /// Connected account.
     pub account: Option<String>,
+    /// Re-fetching objects for this endpoint's events; `None` follows `STRIPE_RECEIVER_REFETCH`.
+    pub refetch: Option<Refetch>,
 }
 
 impl NewEndpoint {
@@ -230,6 +261,7 @@ impl NewEndpoint {
             api_version: None,
             enabled_events: vec!["*".into()],
             account: None,
+            refetch: None,
         }
     }
 }
@@ -260,20 +292,8 @@ mod tests {
 
     fn endpoint(stripe_id: Option<&str>, secrets: Vec<EndpointSecret>) -> Endpoint {
         Endpoint {
-            uuid: Uuid::nil(),
             stripe_id: stripe_id.map(str::to_owned),
-            url: webhook_url("https://x.test", Uuid::nil()),
-            secrets,
-            livemode: false,
-            tolerance_secs: 300,
-            validation: ValidationMode::VerifySignature,
-            api_version: None,
-            enabled_events: vec!["*".into()],
-            account: None,
-            enabled: true,
-            created_at: Utc::now(),
-            updated_at: Utc::now(),
-            deleted_at: None,
+            ..Endpoint::for_tests(Uuid::nil(), secrets)
         }
     }
 

@@ -23,6 +23,7 @@ use std::collections::BTreeSet;
 use serde::Serialize;
 use uuid::Uuid;
 
+use crate::config::Refetch;
 use crate::db::Db;
 use crate::endpoint::{webhook_url, Endpoint, EndpointSecret, NewEndpoint, ValidationMode};
 use crate::event_types::{self, EnabledEventsError};
@@ -57,11 +58,13 @@ pub struct CreateOnStripe {
     pub tolerance_secs: u64,
     /// How deliveries are validated.
     pub validation: ValidationMode,
+    /// Re-fetching objects for the endpoint's events; `None` follows `STRIPE_RECEIVER_REFETCH`.
+    pub refetch: Option<Refetch>,
 }
 
 impl CreateOnStripe {
     /// Test mode, the platform's account, the client's API version, not `connect`, no
-    /// description, 300 s tolerance, signature verification.
+    /// description, 300 s tolerance, signature verification, re-fetching as configured.
     #[must_use]
     pub fn new(base_url: impl Into<String>, enabled_events: Vec<String>) -> Self {
         Self {
@@ -73,6 +76,7 @@ impl CreateOnStripe {
             description: None,
             tolerance_secs: DEFAULT_TOLERANCE_SECS,
             validation: ValidationMode::VerifySignature,
+            refetch: None,
         }
     }
 }
@@ -281,6 +285,7 @@ pub async fn create(
             api_version: remote.api_version.clone().or(Some(api_version)),
             enabled_events: remote.enabled_events.clone(),
             account: req.scope.account.clone(),
+            refetch: req.refetch,
         },
     )
     .await;

@@ -7,6 +7,7 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use super::{output, CliError};
+use crate::config::Refetch;
 use crate::endpoint::{webhook_url, Endpoint, NewEndpoint, ValidationMode};
 use crate::event_types;
 use crate::runtime::Runtime;
@@ -117,6 +118,10 @@ pub struct CreateArgs {
     /// How deliveries are validated.
     #[arg(long, value_enum, default_value_t = ValidationMode::VerifySignature)]
     validation: ValidationMode,
+    /// When the built-in sync re-fetches objects from Stripe for this endpoint's events:
+    /// ties, always or never (default: STRIPE_RECEIVER_REFETCH).
+    #[arg(long, value_name = "ties|always|never")]
+    refetch: Option<Refetch>,
     /// Print one JSON document (the endpoint, secrets redacted).
     #[arg(long)]
     json: bool,
@@ -180,6 +185,10 @@ pub struct AddLocalArgs {
     /// How deliveries are validated.
     #[arg(long, value_enum, default_value_t = ValidationMode::VerifySignature)]
     validation: ValidationMode,
+    /// When the built-in sync re-fetches objects from Stripe for this endpoint's events:
+    /// ties, always or never (default: STRIPE_RECEIVER_REFETCH).
+    #[arg(long, value_name = "ties|always|never")]
+    refetch: Option<Refetch>,
     /// Print one JSON document.
     #[arg(long)]
     json: bool,
@@ -198,6 +207,8 @@ struct EndpointView<'a> {
     api_version: Option<&'a str>,
     enabled_events: &'a [String],
     account: Option<&'a str>,
+    /// `None`: as STRIPE_RECEIVER_REFETCH says.
+    refetch: Option<&'static str>,
     secrets: Vec<SecretView>,
     created_at: String,
     updated_at: String,
@@ -222,6 +233,7 @@ fn view(e: &Endpoint, reveal: bool) -> EndpointView<'_> {
         api_version: e.api_version.as_deref(),
         enabled_events: &e.enabled_events,
         account: e.account.as_deref(),
+        refetch: e.refetch.map(Refetch::as_str),
         secrets: e
             .secrets
             .iter()
@@ -365,9 +377,8 @@ async fn add_local(runtime: &Runtime, args: AddLocalArgs) -> Result<(), CliError
     new.tolerance_secs = args.tolerance;
     new.livemode = args.livemode;
     new.validation = args.validation;
-    if new.validation == ValidationMode::RetrieveEvent {
-        check_retrieve_event(runtime, new.livemode)?;
-    }
+    new.refetch = args.refetch;
+    check_api_needs(runtime, new.livemode, new.validation, new.refetch)?;
     let endpoint = endpoints::create(runtime.db(), new).await?;
     if args.json {
         output::json(&view(&endpoint, true));
@@ -390,10 +401,22 @@ fn check_local_base_url(base: &str) -> Result<(), CliError> {
     }
 }
 
-/// Validation mode `retrieve_event` fetches each delivered event from Stripe with the key of
-/// the endpoint's mode: refused without the client, or without that key (every delivery would
-/// fail until it is set).
-fn check_retrieve_event(runtime: &Runtime, livemode: bool) -> Result<(), CliError> {
+/// Validation mode `retrieve_event` fetches each delivered event from Stripe, and `--refetch
+/// ties|always` objects, with the key of the endpoint's mode: refused without the client, or
+/// without that key (every delivery would fail until it is set).
+fn check_api_needs(
+    runtime: &Runtime,
+    livemode: bool,
+    validation: ValidationMode,
+    refetch: Option<Refetch>,
+) -> Result<(), CliError> {
+    let what = if validation == ValidationMode::RetrieveEvent {
+        "validation mode retrieve_event"
+    } else if refetch.is_some_and(|r| r != Refetch::Never) {
+        "--refetch ties|always"
+    } else {
+        return Ok(());
+    };
     #[cfg(feature = "stripe-api")]
     {
         if runtime.config().api_key(livemode).is_none() {
@@ -403,8 +426,7 @@ fn check_retrieve_event(runtime: &Runtime, livemode: bool) -> Result<(), CliErro
                 "STRIPE_TEST_SECRET_KEY"
             };
             return Err(format!(
-                "validation mode retrieve_event fetches every delivered event from Stripe with \
-                 the {} key: set {var} first",
+                "{what} calls Stripe with the {} key: set {var} first",
                 if livemode { "live" } else { "test" }
             )
             .into());
@@ -414,7 +436,7 @@ fn check_retrieve_event(runtime: &Runtime, livemode: bool) -> Result<(), CliErro
     #[cfg(not(feature = "stripe-api"))]
     {
         let _ = (runtime, livemode);
-        Err(needs_stripe_api("validation mode retrieve_event"))
+        Err(needs_stripe_api(what))
     }
 }
 
@@ -451,9 +473,7 @@ async fn create(runtime: &Runtime, args: CreateArgs) -> Result<(), CliError> {
                 ),
             },
         };
-        if args.validation == ValidationMode::RetrieveEvent {
-            check_retrieve_event(runtime, args.livemode)?;
-        }
+        check_api_needs(runtime, args.livemode, args.validation, args.refetch)?;
         let client = client(runtime)?;
         let endpoint = remote_endpoints::create(
             &client,
@@ -467,6 +487,7 @@ async fn create(runtime: &Runtime, args: CreateArgs) -> Result<(), CliError> {
                 description: args.description,
                 tolerance_secs: args.tolerance,
                 validation: args.validation,
+                refetch: args.refetch,
             },
         )
         .await?;
@@ -747,6 +768,10 @@ fn print_endpoint(v: &EndpointView<'_>) {
     outln!("api version:     {}", output::or_dash(v.api_version));
     outln!("enabled events:  {}", v.enabled_events.join(","));
     outln!("account:         {}", output::or_dash(v.account));
+    outln!(
+        "refetch:         {}",
+        v.refetch.unwrap_or("(STRIPE_RECEIVER_REFETCH)")
+    );
     for s in &v.secrets {
         match s.expires_at {
             Some(exp) => outln!("secret:          {} (expires at {exp})", s.secret),

@@ -285,7 +285,7 @@ impl State {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::endpoint::{webhook_url, EndpointSecret, ValidationMode};
+    use crate::endpoint::EndpointSecret;
     use crate::signature::Secret;
 
     fn shared(live: bool) -> Shared {
@@ -300,25 +300,11 @@ mod tests {
     }
 
     fn endpoint(uuid: Uuid) -> Arc<Endpoint> {
-        Arc::new(Endpoint {
-            uuid,
-            stripe_id: None,
-            url: webhook_url("http://x.test", uuid),
-            secrets: vec![EndpointSecret {
-                secret: Secret::new("whsec_a").unwrap(),
-                expires_at: None,
-            }],
-            livemode: false,
-            tolerance_secs: 300,
-            validation: ValidationMode::VerifySignature,
-            api_version: None,
-            enabled_events: vec!["*".into()],
-            account: None,
-            enabled: true,
-            created_at: chrono::Utc::now(),
-            updated_at: chrono::Utc::now(),
-            deleted_at: None,
-        })
+        let secret = EndpointSecret {
+            secret: Secret::new("whsec_a").unwrap(),
+            expires_at: None,
+        };
+        Arc::new(Endpoint::for_tests(uuid, vec![secret]))
     }
 
     #[test]

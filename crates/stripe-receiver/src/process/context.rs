@@ -5,7 +5,10 @@ use std::sync::Arc;
 use crate::after_commit::AfterCommitTasks;
 use crate::api_key::ApiKey;
 use crate::config::Config;
+#[cfg(all(feature = "sync", feature = "stripe-api"))]
+use crate::config::Refetch;
 use crate::db::Db;
+use crate::effects::Effects;
 #[cfg(feature = "jobs")]
 use crate::effects::JobsHandle;
 use crate::hooks::HookRegistry;
@@ -15,6 +18,7 @@ use crate::registry::Registry;
 use crate::signature::Clock;
 use crate::state::StateMap;
 
+use super::incoming::Incoming;
 use super::result::Failure;
 
 /// Everything the pipeline reads, and nothing it does not: shared (in an `Arc`) by the request
@@ -47,6 +51,31 @@ pub(crate) struct Context {
     pub stripe: crate::stripe_api::StripeClient,
 }
 
+impl Context {
+    /// The effects of one attempt at `incoming`'s event `event_id`: nothing collected yet, the
+    /// jobs it may enqueue, and when its built-in sync re-fetches objects (the endpoint's
+    /// setting, else `STRIPE_RECEIVER_REFETCH`).
+    pub(crate) fn effects(&self, incoming: &Incoming, event_id: &str) -> Effects {
+        #[cfg(not(feature = "jobs"))]
+        let _ = event_id;
+        #[allow(unused_mut)] // set only with both features
+        let mut effects = Effects::new(
+            #[cfg(feature = "jobs")]
+            self.jobs.clone(),
+            #[cfg(feature = "jobs")]
+            event_id,
+        );
+        #[cfg(all(feature = "sync", feature = "stripe-api"))]
+        {
+            let when = incoming.endpoint.refetch.unwrap_or(self.settings.refetch);
+            effects.refetch = crate::effects::Refetcher::new(&self.stripe, when);
+        }
+        #[cfg(not(all(feature = "sync", feature = "stripe-api")))]
+        let _ = incoming;
+        effects
+    }
+}
+
 /// The configuration processing reads.
 pub(crate) struct Settings {
     /// `STRIPE_RECEIVER_PROCESSING_TIMEOUT`, in seconds: the limit of each hook phase and of
@@ -55,6 +84,10 @@ pub(crate) struct Settings {
     /// The API keys hooks are given, by the endpoint's mode.
     pub test_api_key: Option<ApiKey>,
     pub live_api_key: Option<ApiKey>,
+    /// `STRIPE_RECEIVER_REFETCH`: when the built-in sync re-fetches objects, unless the
+    /// endpoint says otherwise.
+    #[cfg(all(feature = "sync", feature = "stripe-api"))]
+    pub refetch: Refetch,
 }
 
 impl Settings {
@@ -64,6 +97,8 @@ impl Settings {
             processing_timeout_secs: config.processing_timeout_secs,
             test_api_key: config.api_key(false).cloned(),
             live_api_key: config.api_key(true).cloned(),
+            #[cfg(all(feature = "sync", feature = "stripe-api"))]
+            refetch: config.refetch,
         }
     }
 

@@ -34,7 +34,6 @@ use tracing::Instrument;
 use crate::config::Config;
 use crate::db::Backend;
 use crate::delivery::Delivery;
-use crate::effects::Effects;
 use crate::error_chain::panic_message;
 use crate::store::deliveries;
 use crate::tx::Tx;
@@ -234,12 +233,7 @@ async fn run_batch(ctx: &Context, batch: Vec<Job>) {
             }
         }
         savepoint = Savepoint::Clean;
-        let mut effects = Effects::new(
-            #[cfg(feature = "jobs")]
-            ctx.jobs.clone(),
-            #[cfg(feature = "jobs")]
-            &job.verified.event.id,
-        );
+        let mut effects = ctx.effects(&job.incoming, &job.verified.event.id);
         let result = {
             let mut tx = Tx::new(txn.conn(), &mut effects);
             apply_hooked(ctx, &mut tx, &job.incoming, &job.verified)

@@ -3,7 +3,6 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::effects::Effects;
 use crate::tx::Tx;
 
 use super::apply::{apply_hooked, write_record, Applied, Verified};
@@ -68,12 +67,7 @@ async fn in_transaction(
     verified: &Verified,
 ) -> Result<Applied, Fault> {
     let mut txn = ctx.db.begin().await?;
-    let mut effects = Effects::new(
-        #[cfg(feature = "jobs")]
-        ctx.jobs.clone(),
-        #[cfg(feature = "jobs")]
-        &verified.event.id,
-    );
+    let mut effects = ctx.effects(incoming, &verified.event.id);
     let applied = {
         let mut tx = Tx::new(txn.conn(), &mut effects);
         match apply_hooked(ctx, &mut tx, incoming, verified).await {

@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::config::Refetch;
 use crate::db::{dispatch, sql, sql_for, Db};
 use crate::endpoint::{webhook_url, Endpoint, EndpointSecret, NewEndpoint, ValidationMode};
 use crate::signature::Secret;
@@ -63,6 +64,7 @@ struct Row {
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
     deleted_at: Option<DateTime<Utc>>,
+    refetch: Option<String>,
 }
 
 /// The columns of [`Row`].
@@ -70,7 +72,7 @@ macro_rules! columns {
     ($backend:ident) => {
         sql_for!($backend; {text uuid} ", stripe_id, url, " {text secrets} ", livemode, \
             tolerance_secs, validation, api_version, " {text enabled_events} ", account, \
-            enabled, created_at, updated_at, deleted_at")
+            enabled, created_at, updated_at, deleted_at, refetch")
     };
 }
 
@@ -108,15 +110,17 @@ pub async fn create_with_uuid(
         created_at: now,
         updated_at: now,
         deleted_at: None,
+        refetch: new.refetch,
     };
     let secrets = secrets_json(&endpoint.secrets);
     let events = serde_json::to_string(&endpoint.enabled_events).expect("strings serialize");
     let tolerance = i64::try_from(endpoint.tolerance_secs).unwrap_or(i64::MAX);
-    dispatch!(Db, db, |db, D| sqlx::query(sql!(D;
+    dispatch!(Db, db, |db, D| {
+        sqlx::query(sql!(D;
         "INSERT INTO stripe_webhook_endpoints (uuid, stripe_id, url, secrets, livemode, \
          tolerance_secs, validation, api_version, enabled_events, account, enabled, \
-         created_at, updated_at) \
-         VALUES ($1, $2, $3, $4" {json} ", $5, $6, $7, $8, $9" {json} ", $10, true, $11, $11)"))
+         created_at, updated_at, refetch) \
+         VALUES ($1, $2, $3, $4" {json} ", $5, $6, $7, $8, $9" {json} ", $10, true, $11, $11, $12)"))
     .bind(D::uuid(uuid))
     .bind(&endpoint.stripe_id)
     .bind(&endpoint.url)
@@ -128,9 +132,11 @@ pub async fn create_with_uuid(
     .bind(events)
     .bind(&endpoint.account)
     .bind(D::time(now))
+    .bind(endpoint.refetch.map(Refetch::as_str))
     .execute(db.write_pool())
     .await
-    .map(drop)?);
+    .map(drop)?
+    });
     Ok(endpoint)
 }
 
@@ -358,6 +364,11 @@ impl Row {
             created_at: self.created_at,
             updated_at: self.updated_at,
             deleted_at: self.deleted_at,
+            refetch: self
+                .refetch
+                .as_deref()
+                .map(|r| r.parse().map_err(|_| corrupt("refetch", r.to_owned())))
+                .transpose()?,
         })
     }
 }

@@ -24,6 +24,7 @@ mod webhook_endpoints;
 
 pub use client::{ApiSettings, Scope, StripeClient, DEFAULT_API_BASE, DEFAULT_RATE_LIMIT};
 pub use error::{ApiError, StripeErrorBody};
+pub(crate) use events::stripe_id;
 pub use webhook_endpoints::{NewWebhookEndpoint, WebhookEndpoint, WebhookEndpointUpdate};
 
 /// The API version this build is written against and sends by default

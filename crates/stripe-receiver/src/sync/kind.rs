@@ -45,6 +45,7 @@ pub struct Column {
 /// | `data` | the whole object as last written, JSON |
 /// | `deleted`, `deleted_at` | tombstone: set by a `*.deleted` event, `deleted_at` is that event's `created` (Unix seconds) |
 /// | `event_created`, `event_id` | the event that last wrote the row: the ordering guard |
+/// | `event_rank` | that event's rank within its second (`*.created` 0, other changes 1, `*.deleted` 2): the ordering guard |
 /// | `synced_at` | when the row was last written (our clock) |
 #[derive(Debug)]
 pub struct ObjectKind {
@@ -80,6 +81,24 @@ impl ObjectKind {
     #[must_use]
     pub fn object_name(&self) -> &'static str {
         self.objects[0]
+    }
+
+    /// The Stripe API path that retrieves object `id` of this type (`/v1/customers/cus_...`,
+    /// Stripe API reference, "Retrieve" of each resource); an external account's needs the
+    /// connected `account` it belongs to. `None` when there is no such path (an external
+    /// account without its account). `id` must already be a valid Stripe id.
+    #[must_use]
+    pub fn api_path(&self, id: &str, account: Option<&str>) -> Option<String> {
+        let collection = match self.name {
+            "invoice_items" => "invoiceitems",
+            "checkout_sessions" => "checkout/sessions",
+            "external_accounts" => {
+                return account
+                    .map(|account| format!("/v1/accounts/{account}/external_accounts/{id}"));
+            }
+            name => name,
+        };
+        Some(format!("/v1/{collection}/{id}"))
     }
 }
 

@@ -4,6 +4,7 @@
 //! resync`.
 
 use super::kinds::KINDS;
+use super::upsert::Written;
 use super::{plan, upsert};
 use crate::db::Db;
 use crate::effects::Effects;
@@ -74,7 +75,17 @@ pub async fn resync(
     }
     let mut done = Vec::with_capacity(writes.len());
     for (snapshot, write) in writes {
-        let changed = upsert::write(tx, &snapshot, write).await?;
+        let root = event
+            .data
+            .object
+            .get("id")
+            .and_then(serde_json::Value::as_str);
+        let previous = event
+            .previous_attributes()
+            .filter(|_| root == Some(snapshot.id.as_str()));
+        // A tie with another event of the same second that the events cannot settle is left
+        // as it is: a re-sync does not re-decide arrival order.
+        let changed = upsert::write(tx, &snapshot, write, previous).await? == Written::Changed;
         done.push(Resynced {
             table: snapshot.kind.table,
             id: snapshot.id,

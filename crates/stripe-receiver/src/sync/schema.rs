@@ -1,7 +1,9 @@
 //! The DDL of the synced-object tables, rendered from [`super::kinds`]: a test compares it
-//! with the migrations `20261129000010_synced_objects.sql`, so that the declarations and the
-//! tables cannot drift apart. After changing a declaration, add a migration; to regenerate the
-//! first one while it is unreleased, run the test with `STRIPE_RECEIVER_WRITE_SYNC_MIGRATIONS=1`.
+//! with the migrations `20261129000010_synced_objects.sql` (the tables) and
+//! `20261201000060_event_rank.sql` (the column every table gained since), so that the
+//! declarations and the tables cannot drift apart. After changing a declaration, add a
+//! migration rendered here; to write the files, run the test with
+//! `STRIPE_RECEIVER_WRITE_SYNC_MIGRATIONS=1`.
 
 use std::fmt::Write as _;
 
@@ -24,6 +26,26 @@ pub(crate) fn render<D: Dialect>() -> String {
     for kind in KINDS {
         out.push('\n');
         table(&mut out, kind, ddl);
+    }
+    out
+}
+
+/// The migration that adds `event_rank` (the ordering guard's rank within one second, README
+/// "Ordering guard") to every synced table, for `D`. Rows written before it get 1, the rank of
+/// a change: among themselves they tie, and a later event of the same second applies.
+pub(crate) fn render_event_rank<D: Dialect>() -> String {
+    let ddl = &D::DDL;
+    let mut out = format!(
+        "-- The ordering guard's rank within one second (README \"Ordering guard\"): *.created 0,\n\
+         -- other changes 1, *.deleted 2. {flavour}; generated from sync/kinds.rs (test sync::schema).\n",
+        flavour = ddl.flavour,
+    );
+    for kind in KINDS {
+        let _ = writeln!(
+            out,
+            "ALTER TABLE {} ADD COLUMN event_rank {} NOT NULL DEFAULT 1;",
+            kind.table, ddl.integer
+        );
     }
     out
 }
@@ -90,18 +112,24 @@ fn table(out: &mut String, kind: &ObjectKind, ddl: &Ddl) {
 
 #[cfg(test)]
 mod tests {
-    use super::render;
+    use super::{render, render_event_rank};
     use crate::db::Dialect;
 
-    const FILE: &str = "20261129000010_synced_objects.sql";
-
-    /// Compares (or, with `STRIPE_RECEIVER_WRITE_SYNC_MIGRATIONS`, writes) `D`'s migration.
+    /// Compares (or, with `STRIPE_RECEIVER_WRITE_SYNC_MIGRATIONS`, writes) `D`'s migrations.
     fn check<D: Dialect>(dir: &str) {
+        compare(dir, "20261129000010_synced_objects.sql", &render::<D>());
+        compare(
+            dir,
+            "20261201000060_event_rank.sql",
+            &render_event_rank::<D>(),
+        );
+    }
+
+    fn compare(dir: &str, file: &str, expected: &str) {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
-        let path = root.join(dir).join(FILE);
-        let expected = render::<D>();
+        let path = root.join(dir).join(file);
         if std::env::var_os("STRIPE_RECEIVER_WRITE_SYNC_MIGRATIONS").is_some() {
-            std::fs::write(&path, &expected).expect("write the migration");
+            std::fs::write(&path, expected).expect("write the migration");
         }
         let actual = std::fs::read_to_string(&path).expect("read the migration");
         assert!(

@@ -32,9 +32,28 @@ pub(crate) struct Snapshot {
     pub data: String,
     /// The declared columns, in [`ObjectKind::columns`] order.
     pub values: Vec<ColumnValue>,
-    /// The ordering guard: the carrying event's `created` (Unix seconds) and id.
+    /// The ordering guard: the carrying event's `created` (Unix seconds), its [`rank`] within
+    /// that second, and its id.
     pub event_created: i64,
+    pub event_rank: i64,
     pub event_id: String,
+}
+
+/// Where an event of `event_type` falls among the events about one object created in the same
+/// second, by what its type means: `*.created` (0) before every other change (1) before
+/// `*.deleted` (2). Stripe creates an object before it changes it and changes it before it
+/// deletes it, while its event ids are random within a second, so the id cannot order them
+/// (README "Ordering guard").
+#[must_use]
+pub(crate) fn rank(event_type: &str) -> i64 {
+    match event_type
+        .rsplit_once('.')
+        .map_or(event_type, |(_, verb)| verb)
+    {
+        "created" => 0,
+        "deleted" => 2,
+        _ => 1,
+    }
 }
 
 impl Snapshot {
@@ -69,6 +88,7 @@ impl Snapshot {
             data: object.to_string(),
             values,
             event_created: event.created,
+            event_rank: rank(&event.type_),
             event_id: event.id.clone(),
         })
     }
@@ -129,6 +149,17 @@ mod tests {
             (s.event_created, s.event_id.as_str()),
             (1_700_000_100, "evt_1")
         );
+    }
+
+    #[test]
+    fn ranks_by_what_the_event_means() {
+        assert_eq!(rank("customer.subscription.created"), 0);
+        assert_eq!(rank("checkout.session.completed"), 1);
+        assert_eq!(rank("customer.subscription.updated"), 1);
+        assert_eq!(rank("payment_method.detached"), 1);
+        assert_eq!(rank("customer.subscription.deleted"), 2);
+        assert_eq!(rank("invoice.created"), 0);
+        assert_eq!(rank("deleted"), 2);
     }
 
     #[test]
