@@ -532,6 +532,30 @@ fn endpoints_on_stripe() {
         "--json",
     ]);
     assert_eq!(fetching["validation"], "retrieve_event");
+    assert_eq!(fetching["refetch"], Value::Null);
+    // So does re-fetching objects from Stripe.
+    let no_key = env
+        .cmd(&["endpoints", "add-local", "--endpoint-refetch", "ties"])
+        .env_remove("STRIPE_TEST_SECRET_KEY")
+        .output()
+        .unwrap();
+    assert!(!no_key.status.success());
+    assert!(String::from_utf8_lossy(&no_key.stderr)
+        .contains("--endpoint-refetch ties|always calls Stripe"));
+    let refetching = json(&[
+        "endpoints",
+        "add-local",
+        "--endpoint-refetch",
+        "always",
+        "--json",
+    ]);
+    assert_eq!(refetching["refetch"], "always");
+    let shown = ok(&["endpoints", "show", refetching["uuid"].as_str().unwrap()]);
+    assert!(shown.contains("refetch:         always"), "{shown}");
+    refused(
+        &["endpoints", "add-local", "--endpoint-refetch", "sometimes"],
+        "sometimes",
+    );
 
     let _ = Command::new("kill")
         .args(["-INT", &server.id().to_string()])

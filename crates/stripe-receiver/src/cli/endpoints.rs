@@ -119,9 +119,9 @@ pub struct CreateArgs {
     #[arg(long, value_enum, default_value_t = ValidationMode::VerifySignature)]
     validation: ValidationMode,
     /// When the built-in sync re-fetches objects from Stripe for this endpoint's events:
-    /// ties, always or never (default: STRIPE_RECEIVER_REFETCH).
+    /// ties, always or never (default: STRIPE_RECEIVER_REFETCH, the global --refetch).
     #[arg(long, value_name = "ties|always|never")]
-    refetch: Option<Refetch>,
+    endpoint_refetch: Option<Refetch>,
     /// Print one JSON document (the endpoint, secrets redacted).
     #[arg(long)]
     json: bool,
@@ -186,9 +186,9 @@ pub struct AddLocalArgs {
     #[arg(long, value_enum, default_value_t = ValidationMode::VerifySignature)]
     validation: ValidationMode,
     /// When the built-in sync re-fetches objects from Stripe for this endpoint's events:
-    /// ties, always or never (default: STRIPE_RECEIVER_REFETCH).
+    /// ties, always or never (default: STRIPE_RECEIVER_REFETCH, the global --refetch).
     #[arg(long, value_name = "ties|always|never")]
-    refetch: Option<Refetch>,
+    endpoint_refetch: Option<Refetch>,
     /// Print one JSON document.
     #[arg(long)]
     json: bool,
@@ -377,7 +377,7 @@ async fn add_local(runtime: &Runtime, args: AddLocalArgs) -> Result<(), CliError
     new.tolerance_secs = args.tolerance;
     new.livemode = args.livemode;
     new.validation = args.validation;
-    new.refetch = args.refetch;
+    new.refetch = args.endpoint_refetch;
     check_api_needs(runtime, new.livemode, new.validation, new.refetch)?;
     let endpoint = endpoints::create(runtime.db(), new).await?;
     if args.json {
@@ -413,7 +413,7 @@ fn check_api_needs(
     let what = if validation == ValidationMode::RetrieveEvent {
         "validation mode retrieve_event"
     } else if refetch.is_some_and(|r| r != Refetch::Never) {
-        "--refetch ties|always"
+        "--endpoint-refetch ties|always"
     } else {
         return Ok(());
     };
@@ -473,7 +473,12 @@ async fn create(runtime: &Runtime, args: CreateArgs) -> Result<(), CliError> {
                 ),
             },
         };
-        check_api_needs(runtime, args.livemode, args.validation, args.refetch)?;
+        check_api_needs(
+            runtime,
+            args.livemode,
+            args.validation,
+            args.endpoint_refetch,
+        )?;
         let client = client(runtime)?;
         let endpoint = remote_endpoints::create(
             &client,
@@ -487,7 +492,7 @@ async fn create(runtime: &Runtime, args: CreateArgs) -> Result<(), CliError> {
                 description: args.description,
                 tolerance_secs: args.tolerance,
                 validation: args.validation,
-                refetch: args.refetch,
+                refetch: args.endpoint_refetch,
             },
         )
         .await?;
