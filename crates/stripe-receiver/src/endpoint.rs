@@ -20,8 +20,8 @@ pub enum ValidationMode {
     /// Check the `Stripe-Signature` header against the endpoint's secrets (the default).
     #[default]
     VerifySignature,
-    /// Fetch the event from Stripe's API and use Stripe's copy. Needs the Stripe API client,
-    /// which this build does not include: deliveries to such an endpoint fail with 500.
+    /// Fetch the event from Stripe's API by the delivered id and use Stripe's copy (feature
+    /// `stripe-api`; a build without it answers such deliveries 500).
     RetrieveEvent,
     /// Accept every body without checking (logs a warning on each delivery). For local
     /// experiments only.

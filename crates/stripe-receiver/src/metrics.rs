@@ -47,7 +47,7 @@ const OUTCOMES: [Outcome; 6] = [
 
 /// Validation failure classes, exported at 0 from the start so that rates work before the
 /// first failure.
-const VALIDATION_CLASSES: [&str; 9] = [
+const VALIDATION_CLASSES: [&str; 15] = [
     "missing_header",
     "malformed_header",
     "no_v1_signature",
@@ -57,6 +57,13 @@ const VALIDATION_CLASSES: [&str; 9] = [
     "not_an_event",
     "no_usable_secret",
     "validation_mode_unsupported",
+    // Validation mode `retrieve_event` (process/retrieve.rs).
+    "event_not_found",
+    "stripe_unavailable",
+    "no_api_key",
+    "stripe_refused",
+    "stripe_bad_answer",
+    "stripe_api_error",
 ];
 
 /// The metrics of one runtime and the registry they are exported from.

@@ -69,6 +69,9 @@ pub struct RuntimeBuilder {
     clock: Arc<dyn Clock>,
     migrations: Vec<(Backend, Migrator)>,
     check_receivers: bool,
+    /// Replaces the Stripe API client's settings derived from the configuration.
+    #[cfg(feature = "stripe-api")]
+    api_settings: Option<crate::stripe_api::ApiSettings>,
 }
 
 impl RuntimeBuilder {
@@ -109,6 +112,17 @@ impl RuntimeBuilder {
     #[must_use]
     pub fn clock(mut self, clock: impl Clock + 'static) -> Self {
         self.clock = Arc::new(clock);
+        self
+    }
+
+    /// Builds the Stripe API client from `settings` instead of from the configuration
+    /// ([`ApiSettings::from_config`](crate::stripe_api::ApiSettings::from_config)): retries,
+    /// backoff, timeout and rate limit are not environment settings (e.g. quick retries in
+    /// tests).
+    #[cfg(feature = "stripe-api")]
+    #[must_use]
+    pub fn stripe_api_settings(mut self, settings: crate::stripe_api::ApiSettings) -> Self {
+        self.api_settings = Some(settings);
         self
     }
 
@@ -154,7 +168,8 @@ impl RuntimeBuilder {
         }
         #[cfg(feature = "stripe-api")]
         let stripe = crate::stripe_api::StripeClient::new(
-            crate::stripe_api::ApiSettings::from_config(&self.config),
+            self.api_settings
+                .unwrap_or_else(|| crate::stripe_api::ApiSettings::from_config(&self.config)),
         )?;
         let endpoint_cache = CachedEndpoints::start(db.clone(), self.config.db_timeout()).await;
         Ok(Runtime::wire(Parts {
@@ -288,6 +303,8 @@ impl Runtime {
             clock: Arc::new(SystemClock),
             migrations: Vec::new(),
             check_receivers: true,
+            #[cfg(feature = "stripe-api")]
+            api_settings: None,
         }
     }
 

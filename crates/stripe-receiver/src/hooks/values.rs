@@ -12,8 +12,10 @@ pub struct Validation {
     /// Why it did not: the failure class stored in the delivery's `error`
     /// (`missing_header`, `malformed_header`, `no_v1_signature`,
     /// `timestamp_outside_tolerance`, `no_matching_signature`, `body_not_json`,
-    /// `not_an_event`; or `no_usable_secret` / `validation_mode_unsupported` when the endpoint
-    /// cannot validate anything). `None` when valid.
+    /// `not_an_event`; for mode `retrieve_event`, `event_not_found` or `stripe_unavailable`; or
+    /// `no_usable_secret` / `validation_mode_unsupported` / `no_api_key` / `stripe_refused` /
+    /// `stripe_bad_answer` / `stripe_api_error` when the endpoint cannot validate anything).
+    /// `None` when valid.
     pub failure: Option<&'static str>,
 }
 
@@ -33,7 +35,9 @@ pub struct ProcessingError {
 impl ProcessingError {
     /// The failure class: `receiver_error`, `receiver_panic`, `receiver_timeout`, `hook_error`,
     /// `hook_panic`, `hook_timeout`, `database_error`, `serialization_failure`,
-    /// `database_unavailable`, `no_usable_secret`, `validation_mode_unsupported`.
+    /// `database_unavailable`, `no_usable_secret`, `validation_mode_unsupported`, and for mode
+    /// `retrieve_event` `stripe_unavailable`, `no_api_key`, `stripe_refused`,
+    /// `stripe_bad_answer`, `stripe_api_error`.
     #[must_use]
     pub fn class(&self) -> &'static str {
         self.class

@@ -13,12 +13,15 @@ use crate::process::{Failure, FailureKind, Processed};
 pub(super) struct Answer(pub Result<Processed, Failure>);
 
 /// The status a failure is answered with: 400 for a request that is not a genuine event (Stripe
-/// gives up on it), 500 for a fault of ours and 503 for the database's (Stripe retries both).
+/// gives up on it), 500 for a fault of ours, 503 for the database's and for Stripe's API failing
+/// while `retrieve_event` fetched the event (Stripe retries all three).
 fn status(kind: FailureKind) -> StatusCode {
     match kind {
         FailureKind::Invalid => StatusCode::BAD_REQUEST,
         FailureKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         FailureKind::Database | FailureKind::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+        #[cfg(feature = "stripe-api")]
+        FailureKind::StripeUnavailable => StatusCode::SERVICE_UNAVAILABLE,
     }
 }
 
@@ -74,6 +77,8 @@ impl IntoResponse for Answer {
                     FailureKind::Invalid => "invalid webhook",
                     FailureKind::Unavailable => "database_unavailable",
                     FailureKind::Internal | FailureKind::Database => failure.class,
+                    #[cfg(feature = "stripe-api")]
+                    FailureKind::StripeUnavailable => failure.class,
                 };
                 let body = Body {
                     delivery: failure.delivery,

@@ -3,6 +3,9 @@
 //!
 //! 1. Validate the exact raw bytes (signature per the endpoint's mode) — pure, no I/O.
 //!    Invalid: one delivery row (`valid = false`, `invalid`), [`FailureKind::Invalid`].
+//!    Mode `retrieve_event` instead fetches the event by the body's id from Stripe's API
+//!    (`retrieve`), and Stripe's copy replaces the body from here on; Stripe failing on its
+//!    side is [`FailureKind::StripeUnavailable`], with a `failed` delivery row.
 //! 2. Parse the verified body into an [`Event`]. Only now is the body treated as JSON.
 //! 3. In ONE transaction ([`apply`]): insert the event (unique on its id); if the id was already
 //!    committed, record a `duplicate` (same content) or `conflict` (different content) delivery
@@ -29,6 +32,8 @@
 
 use std::sync::Arc;
 
+#[cfg(feature = "stripe-api")]
+use crate::endpoint::ValidationMode;
 use crate::error_chain::error_chain;
 use crate::event::Event;
 use crate::hooks::HookKind;
@@ -41,6 +46,8 @@ mod hooks;
 mod incoming;
 mod record;
 mod result;
+#[cfg(feature = "stripe-api")]
+mod retrieve;
 mod retry;
 mod validate;
 
@@ -93,12 +100,20 @@ impl Pipeline {
         if let Err(fault) = pre_validate.await {
             return record(ctx, &incoming, Err(hook_aborted(fault, false, None))).await;
         }
-        let verdict = validate(
-            &incoming.endpoint,
-            incoming.signature.as_deref(),
-            &incoming.body,
-            ctx.clock.now_unix(),
-        );
+        let verdict = match incoming.endpoint.validation {
+            // The one mode that calls Stripe: boxed, so that the other modes' futures do not
+            // carry the HTTP call's state.
+            #[cfg(feature = "stripe-api")]
+            ValidationMode::RetrieveEvent => {
+                Box::pin(retrieve::retrieve_event(ctx, &incoming)).await
+            }
+            _ => validate(
+                &incoming.endpoint,
+                incoming.signature.as_deref(),
+                &incoming.body,
+                ctx.clock.now_unix(),
+            ),
+        };
         let validation = verdict.validation();
         #[cfg(feature = "metrics")]
         if let (Some(metrics), Some(class)) = (&ctx.metrics, validation.failure) {
@@ -117,15 +132,14 @@ impl Pipeline {
             hook_deadline(ctx),
         );
         if let Err(fault) = post_validate.await {
-            let event = match &verdict {
-                Verdict::Valid(event) => Some(event),
-                _ => None,
-            };
-            let aborted = hook_aborted(fault, validation.valid, event);
+            let aborted = hook_aborted(fault, validation.valid, verdict.event());
             return record(ctx, &incoming, Err(aborted)).await;
         }
         let verified = match verdict {
             Verdict::Valid(event) => Arc::new(Verified::new(event, &incoming.body)),
+            // Stripe's copy is stored: its data, and the hash of Stripe's bytes.
+            #[cfg(feature = "stripe-api")]
+            Verdict::Fetched { event, body } => Arc::new(Verified::new(event, &body)),
             Verdict::Invalid { class, detail } => {
                 tracing::warn!(class, "delivery failed validation");
                 let invalid = unprocessed(FailureKind::Invalid, false, class, detail, None);
@@ -134,6 +148,13 @@ impl Pipeline {
             Verdict::Misconfigured { class, detail } => {
                 tracing::error!(class, %detail, endpoint = %incoming.endpoint.uuid, "endpoint cannot validate deliveries");
                 let failed = unprocessed(FailureKind::Internal, false, class, detail, None);
+                return record(ctx, &incoming, Err(failed)).await;
+            }
+            #[cfg(feature = "stripe-api")]
+            Verdict::StripeUnavailable { class, detail } => {
+                tracing::warn!(class, %detail, "Stripe's API is unavailable: the event cannot be fetched; the sender will retry");
+                let failed =
+                    unprocessed(FailureKind::StripeUnavailable, false, class, detail, None);
                 return record(ctx, &incoming, Err(failed)).await;
             }
         };

@@ -57,4 +57,9 @@ pub(crate) enum FailureKind {
     Database,
     /// No database connection could be had: nothing was recorded. The sender should retry.
     Unavailable,
+    /// Stripe's API failed on its side or could not be reached while fetching the event
+    /// (validation mode `retrieve_event`: 5xx, 429, timeout or connection error after the
+    /// client's retries). Nothing of the event was stored. The sender should retry.
+    #[cfg(feature = "stripe-api")]
+    StripeUnavailable,
 }
