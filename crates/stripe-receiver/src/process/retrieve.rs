@@ -1,6 +1,6 @@
 //! Validation mode `retrieve_event` (dj-stripe's): the delivered body is not trusted; the event
 //! is fetched from Stripe's API by its id and Stripe's copy is what is stored and dispatched
-//! (PRODUCT.md §5).
+//! (README "Signature verification").
 //!
 //! - From the body only `id` is read, and `account` (a Connect event: fetched with
 //!   `Stripe-Account`). The key is the endpoint's mode's: the body's `livemode` is not trusted.
