@@ -47,6 +47,17 @@ fn subscription(id: &str, status: &str) -> Value {
            "items": {"object": "list", "data": []}, "metadata": {}})
 }
 
+/// A `customer.subscription.<verb>` event without `previous_attributes`, on the platform.
+fn sub_event(event_id: &str, verb: &str, id: &str, status: &str) -> String {
+    ev(
+        event_id,
+        &format!("customer.subscription.{verb}"),
+        subscription(id, status),
+        None,
+        None,
+    )
+}
+
 async fn send_ok(s: &TestServer, body: String) {
     let (status, reply) = s.send(body).await;
     assert_eq!(status, 200, "{reply}");
@@ -71,15 +82,7 @@ async fn state(s: &TestServer, id: &str) -> (String, String) {
 async fn created_and_updated_in_one_second_end_updated_in_either_order(backend: TestBackend) {
     let s = TestServer::start(backend).await;
     // The created event's id is the greater one: the old rule kept `incomplete`.
-    let created = |id: &str| {
-        ev(
-            "evt_z_created",
-            "customer.subscription.created",
-            subscription(id, "incomplete"),
-            None,
-            None,
-        )
-    };
+    let created = |id: &str| sub_event("evt_z_created", "created", id, "incomplete");
     let updated = |id: &str| {
         ev(
             "evt_a_updated",
@@ -141,13 +144,7 @@ async fn a_late_update_of_the_deleting_second_does_not_undo_the_delete(backend: 
     // (with the greater id) must not bring `active` back.
     send_ok(
         &s,
-        ev(
-            "evt_a_deleted",
-            "customer.subscription.deleted",
-            subscription("sub_del", "canceled"),
-            None,
-            None,
-        ),
+        sub_event("evt_a_deleted", "deleted", "sub_del", "canceled"),
     )
     .await;
     send_ok(
@@ -216,13 +213,7 @@ async fn previous_attributes_order_two_updates_of_one_second(backend: TestBacken
     for (id, reversed) in [("sub_chain", false), ("sub_chain_rev", true)] {
         send_ok(
             &s,
-            ev(
-                &format!("evt_0_{id}"),
-                "customer.subscription.created",
-                subscription(id, "incomplete"),
-                None,
-                None,
-            ),
+            sub_event(&format!("evt_0_{id}"), "created", id, "incomplete"),
         )
         .await;
         let [first, second] = chain(id);
@@ -247,39 +238,13 @@ async fn a_remaining_tie_goes_to_the_later_delivery(backend: TestBackend) {
     // delivered last wins, whatever the ids.
     for (first, second) in [("evt_b", "evt_a"), ("evt_c", "evt_d")] {
         let id = format!("sub_tie_{first}");
-        send_ok(
-            &s,
-            ev(
-                first,
-                "customer.subscription.updated",
-                subscription(&id, "past_due"),
-                None,
-                None,
-            ),
-        )
-        .await;
-        send_ok(
-            &s,
-            ev(
-                second,
-                "customer.subscription.updated",
-                subscription(&id, "active"),
-                None,
-                None,
-            ),
-        )
-        .await;
+        send_ok(&s, sub_event(first, "updated", &id, "past_due")).await;
+        send_ok(&s, sub_event(second, "updated", &id, "active")).await;
         assert_eq!(state(&s, &id).await, ("active".into(), second.to_owned()));
     }
     // Re-delivering the first event is a duplicate: nothing changes.
     let (status, reply) = s
-        .send(ev(
-            "evt_b",
-            "customer.subscription.updated",
-            subscription("sub_tie_evt_b", "past_due"),
-            None,
-            None,
-        ))
+        .send(sub_event("evt_b", "updated", "sub_tie_evt_b", "past_due"))
         .await;
     assert_eq!(
         (status, reply["outcome"].as_str()),
@@ -354,17 +319,7 @@ async fn refetch_ties_stores_stripes_copy_when_a_tie_remains(backend: TestBacken
     let s = with_stripe(backend, &stripe, Refetch::Ties, None).await;
 
     // No tie, no call.
-    send_ok(
-        &s,
-        ev(
-            "evt_rf_0",
-            "customer.subscription.created",
-            subscription("sub_rf", "incomplete"),
-            None,
-            None,
-        ),
-    )
-    .await;
+    send_ok(&s, sub_event("evt_rf_0", "created", "sub_rf", "incomplete")).await;
     assert!(gets(&stripe, "/v1/subscriptions/sub_rf").is_empty());
 
     let [a, b] = tie("sub_rf", None);
@@ -396,13 +351,7 @@ async fn refetch_always_fetches_every_object_but_deletes(backend: TestBackend) {
     let s = with_stripe(backend, &stripe, Refetch::Always, None).await;
     send_ok(
         &s,
-        ev(
-            "evt_al_1",
-            "customer.subscription.created",
-            subscription("sub_always", "incomplete"),
-            None,
-            None,
-        ),
+        sub_event("evt_al_1", "created", "sub_always", "incomplete"),
     )
     .await;
     assert_eq!(gets(&stripe, "/v1/subscriptions/sub_always").len(), 1);
@@ -415,13 +364,7 @@ async fn refetch_always_fetches_every_object_but_deletes(backend: TestBackend) {
     // An object Stripe does not know (404): the event's copy is kept.
     send_ok(
         &s,
-        ev(
-            "evt_al_3",
-            "customer.subscription.created",
-            subscription("sub_unknown", "trialing"),
-            None,
-            None,
-        ),
+        sub_event("evt_al_3", "created", "sub_unknown", "trialing"),
     )
     .await;
     assert_eq!(gets(&stripe, "/v1/subscriptions/sub_unknown").len(), 1);
@@ -436,13 +379,7 @@ async fn an_endpoints_own_setting_overrides_the_global_one(backend: TestBackend)
     assert_eq!(s.endpoint.refetch, Some(Refetch::Always));
     send_ok(
         &s,
-        ev(
-            "evt_own_1",
-            "customer.subscription.created",
-            subscription("sub_own", "incomplete"),
-            None,
-            None,
-        ),
+        sub_event("evt_own_1", "created", "sub_own", "incomplete"),
     )
     .await;
     assert_eq!(gets(&stripe, "/v1/subscriptions/sub_own").len(), 1);
