@@ -110,23 +110,9 @@ impl Endpoint {
     /// A local, enabled, test-mode endpoint `uuid` with `secrets`, subscribed to every event,
     /// with the default settings (for unit tests).
     pub(crate) fn for_tests(uuid: Uuid, secrets: Vec<EndpointSecret>) -> Self {
-        Self {
-            uuid,
-            stripe_id: None,
-            url: webhook_url("https://x.test", uuid),
-            secrets,
-            livemode: false,
-            tolerance_secs: DEFAULT_TOLERANCE_SECS,
-            validation: ValidationMode::VerifySignature,
-            api_version: None,
-            enabled_events: vec!["*".into()],
-            account: None,
-            enabled: true,
-            created_at: Utc::now(),
-            updated_at: Utc::now(),
-            deleted_at: None,
-            refetch: None,
-        }
+        let mut new = NewEndpoint::local("https://x.test", Secret::generate());
+        new.secrets = secrets;
+        new.into_endpoint(uuid, Utc::now())
     }
 }
 
@@ -244,6 +230,28 @@ pub struct NewEndpoint {
 }
 
 impl NewEndpoint {
+    /// The endpoint this becomes when stored under `uuid` at `now`: enabled, its URL
+    /// `<base_url>/webhooks/<uuid>`.
+    pub(crate) fn into_endpoint(self, uuid: Uuid, now: DateTime<Utc>) -> Endpoint {
+        Endpoint {
+            uuid,
+            stripe_id: self.stripe_id,
+            url: webhook_url(&self.base_url, uuid),
+            secrets: self.secrets,
+            livemode: self.livemode,
+            tolerance_secs: self.tolerance_secs,
+            validation: self.validation,
+            api_version: self.api_version,
+            enabled_events: self.enabled_events,
+            account: self.account,
+            enabled: true,
+            created_at: now,
+            updated_at: now,
+            deleted_at: None,
+            refetch: self.refetch,
+        }
+    }
+
     /// A local-only endpoint under `base_url` with one secret and the defaults: test mode,
     /// 300 s tolerance, signature verification, all events.
     #[must_use]

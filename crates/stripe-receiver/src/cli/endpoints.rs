@@ -440,12 +440,6 @@ fn check_api_needs(
     }
 }
 
-/// The client of `runtime`'s settings.
-#[cfg(feature = "stripe-api")]
-fn client(runtime: &Runtime) -> Result<crate::stripe_api::StripeClient, CliError> {
-    Ok(runtime.stripe_client().clone())
-}
-
 /// The `enabled_events` a command was given (validated, families expanded).
 fn given_events(list: &[String], unchecked: bool) -> Result<Vec<String>, CliError> {
     Ok(event_types::from_list(list, unchecked)?)
@@ -479,9 +473,8 @@ async fn create(runtime: &Runtime, args: CreateArgs) -> Result<(), CliError> {
             args.validation,
             args.endpoint_refetch,
         )?;
-        let client = client(runtime)?;
         let endpoint = remote_endpoints::create(
-            &client,
+            runtime.stripe_client(),
             runtime.db(),
             CreateOnStripe {
                 base_url: args.base_url,
@@ -572,8 +565,13 @@ async fn update(runtime: &Runtime, args: UpdateArgs) -> Result<(), CliError> {
                 enabled,
                 description: args.description,
             };
-            crate::remote_endpoints::update(&client(runtime)?, runtime.db(), args.uuid, &update)
-                .await?
+            crate::remote_endpoints::update(
+                runtime.stripe_client(),
+                runtime.db(),
+                args.uuid,
+                &update,
+            )
+            .await?
         }
         #[cfg(not(feature = "stripe-api"))]
         {
@@ -619,7 +617,8 @@ async fn set_enabled(runtime: &Runtime, uuid: Uuid, enabled: bool) -> Result<(),
                 enabled: Some(enabled),
                 ..Default::default()
             };
-            crate::remote_endpoints::update(&client(runtime)?, runtime.db(), uuid, &update).await?;
+            crate::remote_endpoints::update(runtime.stripe_client(), runtime.db(), uuid, &update)
+                .await?;
             return Ok(());
         }
         #[cfg(not(feature = "stripe-api"))]
@@ -652,7 +651,8 @@ async fn delete(runtime: &Runtime, uuid: Uuid, json: bool) -> Result<(), CliErro
             #[cfg(feature = "stripe-api")]
             {
                 let done =
-                    crate::remote_endpoints::delete(&client(runtime)?, runtime.db(), uuid).await?;
+                    crate::remote_endpoints::delete(runtime.stripe_client(), runtime.db(), uuid)
+                        .await?;
                 DeletionView {
                     uuid,
                     stripe_id: Some(stripe_id),
@@ -706,7 +706,8 @@ async fn sync(runtime: &Runtime, args: SyncArgs) -> Result<(), CliError> {
     #[cfg(feature = "stripe-api")]
     {
         let scope = crate::stripe_api::Scope::new(args.livemode, args.account);
-        let report = crate::remote_endpoints::sync(&client(runtime)?, runtime.db(), &scope).await?;
+        let report =
+            crate::remote_endpoints::sync(runtime.stripe_client(), runtime.db(), &scope).await?;
         if args.json {
             output::json(&report);
             return Ok(());

@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use crate::config::Refetch;
 use crate::db::{dispatch, sql, sql_for, Db};
-use crate::endpoint::{webhook_url, Endpoint, EndpointSecret, NewEndpoint, ValidationMode};
+use crate::endpoint::{Endpoint, EndpointSecret, NewEndpoint, ValidationMode};
 use crate::signature::Secret;
 
 /// How secrets are kept in the `secrets` JSON column.
@@ -95,23 +95,7 @@ pub async fn create_with_uuid(
     new: NewEndpoint,
 ) -> Result<Endpoint, EndpointStoreError> {
     let now = Utc::now();
-    let endpoint = Endpoint {
-        uuid,
-        stripe_id: new.stripe_id,
-        url: webhook_url(&new.base_url, uuid),
-        secrets: new.secrets,
-        livemode: new.livemode,
-        tolerance_secs: new.tolerance_secs,
-        validation: new.validation,
-        api_version: new.api_version,
-        enabled_events: new.enabled_events,
-        account: new.account,
-        enabled: true,
-        created_at: now,
-        updated_at: now,
-        deleted_at: None,
-        refetch: new.refetch,
-    };
+    let endpoint = new.into_endpoint(uuid, now);
     let secrets = secrets_json(&endpoint.secrets);
     let events = serde_json::to_string(&endpoint.enabled_events).expect("strings serialize");
     let tolerance = i64::try_from(endpoint.tolerance_secs).unwrap_or(i64::MAX);
