@@ -177,6 +177,6 @@ async fn run() -> Result<(), BoxError> {
     }
 
     let _ = stop.send(());
-    server.await??;
+    server.await?;
     Ok(())
 }

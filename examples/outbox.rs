@@ -177,9 +177,8 @@ async fn run() -> Result<(), BoxError> {
         "Serving on http://{listen}: webhooks at {}. Ctrl-C stops.",
         endpoint.url
     );
-    let served = server.await?;
+    server.await?;
     stop.cancel();
     let _ = worker.await;
-    served?;
     Ok(())
 }

@@ -207,7 +207,7 @@ async fn run() -> Result<(), BoxError> {
         "Serving on http://{listen}: webhooks at {}, health at http://{listen}/healthz. Ctrl-C stops.",
         endpoint.url
     );
-    server.await??;
+    server.await?;
     Ok(())
 }
 

@@ -135,6 +135,29 @@ settings! {
             var: "STRIPE_RECEIVER_MAX_BODY",
             default: Some("2097152"),
         },
+        /// Longest time a client may take to send a request's headers, seconds (1 to 3600): from
+        /// the moment the connection opens, or goes idle after an answer (a kept-alive
+        /// connection waiting for its next request), to the end of the headers. Past it the
+        /// connection is closed without an answer; nothing is stored (no request was received).
+        header_timeout_secs: u64 => HEADER_TIMEOUT {
+            var: "STRIPE_RECEIVER_HEADER_TIMEOUT",
+            default: Some("10"),
+        },
+        /// Longest time a client may take to send a webhook's body once its headers are in,
+        /// seconds (1 to 3600). Past it the request is answered 408 and nothing is stored: a
+        /// body that never arrived whole is not a delivery (it cannot be verified, and Stripe
+        /// retries it).
+        body_timeout_secs: u64 => BODY_TIMEOUT {
+            var: "STRIPE_RECEIVER_BODY_TIMEOUT",
+            default: Some("20"),
+        },
+        /// Most client connections `serve` holds open at once (1 to 1000000); further ones wait
+        /// in the listen backlog until one closes. Keep it below the process's open-file limit
+        /// (`ulimit -n`) less the database pool.
+        max_connections: u32 => MAX_CONNECTIONS {
+            var: "STRIPE_RECEIVER_MAX_CONNECTIONS",
+            default: Some("1024"),
+        },
         /// A request header that carries the client IP, set by a reverse proxy you trust
         /// (e.g. x-forwarded-for; its last entry is used). Unset: the TCP peer address is recorded.
         trusted_proxy_header: Option<String> => TRUSTED_PROXY_HEADER {
@@ -446,6 +469,11 @@ impl Config {
                 .required(|v| Ok::<_, String>(v.to_owned()))?,
             listen: read(&Setting::LISTEN).required(SocketAddr::from_str)?,
             max_body: read(&Setting::MAX_BODY).required(usize::from_str)?,
+            header_timeout_secs: read(&Setting::HEADER_TIMEOUT)
+                .required(|v| number_in(v, 1, 3600))?,
+            body_timeout_secs: read(&Setting::BODY_TIMEOUT).required(|v| number_in(v, 1, 3600))?,
+            max_connections: read(&Setting::MAX_CONNECTIONS)
+                .required(|v| number_in(v, 1, 1_000_000))?,
             trusted_proxy_header: read(&Setting::TRUSTED_PROXY_HEADER)
                 .optional(|v| Ok::<_, String>(v.to_owned()))?,
             db_timeout_secs: read(&Setting::DB_TIMEOUT).required(u64::from_str)?,
@@ -466,10 +494,22 @@ impl Config {
             db_max_connections: read(&Setting::DB_MAX_CONNECTIONS).required(u32::from_str)?,
             group_commit: read(&Setting::GROUP_COMMIT).required(GroupCommit::from_str)?,
             group_commit_max_batch: read(&Setting::GROUP_COMMIT_MAX_BATCH)
-                .required(|v| u32_in(v, 1, 10_000))?,
+                .required(|v| number_in(v, 1, 10_000))?,
             group_commit_writers: read(&Setting::GROUP_COMMIT_WRITERS)
-                .required(|v| u32_in(v, 1, 1_000))?,
+                .required(|v| number_in(v, 1, 1_000))?,
         })
+    }
+
+    /// [`Config::header_timeout_secs`] as a [`Duration`].
+    #[must_use]
+    pub fn header_timeout(&self) -> Duration {
+        Duration::from_secs(self.header_timeout_secs)
+    }
+
+    /// [`Config::body_timeout_secs`] as a [`Duration`].
+    #[must_use]
+    pub fn body_timeout(&self) -> Duration {
+        Duration::from_secs(self.body_timeout_secs)
     }
 
     /// The database acquire timeout as a [`Duration`].
@@ -571,8 +611,12 @@ fn parse_metrics(value: &str) -> Result<bool, String> {
 }
 
 /// A whole number from `min` to `max`, both included.
-fn u32_in(value: &str, min: u32, max: u32) -> Result<u32, String> {
-    let n = u32::from_str(value).map_err(|e| e.to_string())?;
+fn number_in<T>(value: &str, min: T, max: T) -> Result<T, String>
+where
+    T: FromStr + PartialOrd + Copy + fmt::Display,
+    T::Err: fmt::Display,
+{
+    let n = T::from_str(value).map_err(|e| e.to_string())?;
     if (min..=max).contains(&n) {
         Ok(n)
     } else {
@@ -591,6 +635,9 @@ pub(crate) const EVERY_SETTING: &[(&str, &str)] = &[
     ("DATABASE_URL", "postgres://u@h/db"),
     ("STRIPE_RECEIVER_LISTEN", "0.0.0.0:9"),
     ("STRIPE_RECEIVER_MAX_BODY", "17"),
+    ("STRIPE_RECEIVER_HEADER_TIMEOUT", "3"),
+    ("STRIPE_RECEIVER_BODY_TIMEOUT", "4"),
+    ("STRIPE_RECEIVER_MAX_CONNECTIONS", "5"),
     ("STRIPE_RECEIVER_TRUSTED_PROXY_HEADER", "x-forwarded-for"),
     ("STRIPE_RECEIVER_DB_TIMEOUT", "7"),
     ("STRIPE_RECEIVER_PROCESSING_TIMEOUT", "11"),
@@ -656,6 +703,9 @@ mod tests {
         assert_eq!(config.group_commit, GroupCommit::Auto);
         assert_eq!(config.group_commit_max_batch, 64);
         assert_eq!(config.group_commit_writers, 1);
+        assert_eq!(config.header_timeout(), Duration::from_secs(10));
+        assert_eq!(config.body_timeout(), Duration::from_secs(20));
+        assert_eq!(config.max_connections, 1024);
     }
 
     #[test]
@@ -664,6 +714,9 @@ mod tests {
         assert_eq!(config.database_url, "postgres://u@h/db");
         assert_eq!(config.listen, "0.0.0.0:9".parse().unwrap());
         assert_eq!(config.max_body, 17);
+        assert_eq!(config.header_timeout_secs, 3);
+        assert_eq!(config.body_timeout_secs, 4);
+        assert_eq!(config.max_connections, 5);
         assert_eq!(config.stripe_api_base, "http://127.0.0.1:12111");
         assert_eq!(config.stripe_api_version, "2020-08-27");
         assert_eq!(config.refetch, Refetch::Ties);

@@ -1,7 +1,6 @@
 //! The runtime: database, receivers and state, ready to serve.
 
 use std::future::Future;
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::Router;
@@ -420,24 +419,29 @@ impl Runtime {
     }
 
     /// Serves the router on `listener` until `shutdown` completes, then stops accepting
-    /// connections and lets in-flight webhooks finish (graceful shutdown).
+    /// connections, lets in-flight webhooks finish (graceful shutdown), waits for deliveries
+    /// still being processed after their client went away and for after-commit actions
+    /// ([`Runtime::finish_after_commit_actions`]), and returns.
     ///
-    /// # Errors
-    /// The I/O error that stopped the server.
+    /// Slow and idle clients are bounded by `STRIPE_RECEIVER_HEADER_TIMEOUT` (seconds to send
+    /// the headers, from the connection's opening or from its going idle after an answer:
+    /// the idle timeout too), `STRIPE_RECEIVER_BODY_TIMEOUT` (seconds to send the body: 408,
+    /// nothing stored) and `STRIPE_RECEIVER_MAX_CONNECTIONS` (connections past it wait in the
+    /// listen backlog). An error of `accept` (a reset connection, the open-file limit) is
+    /// logged and the loop goes on, so serving ends only with `shutdown`.
     pub async fn serve(
         &self,
         listener: TcpListener,
         shutdown: impl Future<Output = ()> + Send + 'static,
-    ) -> std::io::Result<()> {
-        let app = self
-            .router()
-            .into_make_service_with_connect_info::<SocketAddr>();
-        axum::serve(listener, app)
-            .with_graceful_shutdown(shutdown)
-            .await?;
+    ) {
+        let config = &self.inner.config;
+        let limits = http::ConnectionLimits {
+            header_timeout: config.header_timeout(),
+            max_connections: usize::try_from(config.max_connections).unwrap_or(usize::MAX),
+        };
+        http::serve(self.router(), listener, limits, shutdown).await;
         self.finish_after_commit_actions().await;
         self.inner.http.stop().await;
-        Ok(())
     }
 
     /// Runs a job worker (the outbox, [`crate::jobs`]) until `shutdown` completes. `serve` runs
@@ -456,10 +460,13 @@ impl Runtime {
         jobs::run_worker(Arc::new(worker), shutdown).await;
     }
 
-    /// Waits (at most 10 s) for the after-commit actions of committed webhooks still running.
-    /// `serve` calls it once the server has stopped; call it yourself before exiting when you
-    /// serve [`Runtime::router`] in your own axum app.
+    /// Waits for the deliveries still being processed (a delivery whose client went away is
+    /// processed to the end all the same: its row, its hooks), then (at most 10 s) for the
+    /// after-commit actions of committed webhooks still running. `serve` calls it once the
+    /// server has stopped; call it yourself before exiting when you serve [`Runtime::router`]
+    /// in your own axum app.
     pub async fn finish_after_commit_actions(&self) {
+        self.inner.http.finish_processing().await;
         let tasks = &self.inner.tasks;
         tasks.close();
         if !tasks.is_empty() {

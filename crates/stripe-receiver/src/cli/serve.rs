@@ -32,13 +32,12 @@ pub(super) async fn run(runtime: &Runtime) -> Result<ExitCode, CliError> {
             stop.cancel();
         }
     };
-    let served = runtime.serve(listener, signal).await;
+    runtime.serve(listener, signal).await;
     stop.cancel();
     #[cfg(feature = "jobs")]
     if let Some(worker) = worker {
         let _ = worker.await;
     }
-    served?;
     runtime.db().close().await;
     Ok(ExitCode::SUCCESS)
 }

@@ -5,14 +5,14 @@ use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, FromRequest, Path, Request, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::Utc;
 use tracing::Instrument;
 use uuid::Uuid;
 
-use crate::process::Incoming;
+use crate::process::{Failure, Incoming, Processed};
 use crate::signature::SIGNATURE_HEADER;
 
 use super::answer::Answer;
@@ -57,10 +57,21 @@ pub(super) async fn receive(
             .map(|c| c.0);
         let remote_ip = remote_ip(headers, peer, service.trusted_proxy_header.as_deref());
         let header_json = headers::to_json(headers);
-        let signature = headers
-            .get(SIGNATURE_HEADER)
-            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
-        let body = match Bytes::from_request(request, &()).await {
+        let signature = signature_value(headers);
+        let read = tokio::time::timeout(service.body_timeout, Bytes::from_request(request, &()));
+        let Ok(body) = read.await else {
+            // §4.3: a body that never arrived whole is not a delivery (it cannot be verified,
+            // and Stripe sends the event again): no row, 408.
+            let seconds = service.body_timeout.as_secs();
+            tracing::warn!(seconds, "body not received in time: 408, nothing stored");
+            let error = format!("the body did not arrive within {seconds} s");
+            return (
+                StatusCode::REQUEST_TIMEOUT,
+                Json(serde_json::json!({ "error": error })),
+            )
+                .into_response();
+        };
+        let body = match body {
             Ok(body) => body,
             Err(rejection) => {
                 tracing::warn!(status = %rejection.status(), "body refused: {rejection}");
@@ -85,21 +96,75 @@ pub(super) async fn receive(
             signature,
             body,
         };
-        #[cfg(feature = "metrics")]
-        let started = std::time::Instant::now();
-        let result = service.pipeline.process(incoming).await;
-        #[cfg(feature = "metrics")]
-        if let Some(metrics) = &service.pipeline.context().metrics {
-            let (outcome, event_type) = match &result {
-                Ok(processed) => (processed.outcome, Some(processed.event_type.as_str())),
-                Err(failure) => (failure.outcome, failure.event_type.as_deref()),
-            };
-            metrics.delivery(outcome, event_type, started.elapsed());
-        }
-        let response = Answer(result).into_response();
+        // Processing runs in a task of its own, not in this request's future: a client that
+        // gives up (Stripe's timeout, a proxy dropping the connection) drops this future, and
+        // the delivery must still finish and leave its row (§4.3). A graceful shutdown waits
+        // for these tasks.
+        let processing = service
+            .processing
+            .spawn(process(Arc::clone(&service), incoming).instrument(tracing::Span::current()));
+        let mut abandoned = Abandoned(Some(delivery_id));
+        let result = processing.await;
+        abandoned.0 = None;
+        let response = match result {
+            Ok(result) => Answer(result).into_response(),
+            // The pipeline catches receivers' and hooks' panics; one here is a bug of ours.
+            Err(e) => {
+                tracing::error!(error = %e, "processing task failed");
+                StatusCode::INTERNAL_SERVER_ERROR.into_response()
+            }
+        };
         tracing::info!(status = response.status().as_u16(), "delivery answered");
         response
     }
     .instrument(span)
     .await
+}
+
+/// Processes one delivery and counts it in the metrics.
+async fn process(service: Arc<Service>, incoming: Incoming) -> Result<Processed, Failure> {
+    #[cfg(feature = "metrics")]
+    let started = std::time::Instant::now();
+    let result = service.pipeline.process(incoming).await;
+    #[cfg(feature = "metrics")]
+    if let Some(metrics) = &service.pipeline.context().metrics {
+        let (outcome, event_type) = match &result {
+            Ok(processed) => (processed.outcome, Some(processed.event_type.as_str())),
+            Err(failure) => (failure.outcome, failure.event_type.as_deref()),
+        };
+        metrics.delivery(outcome, event_type, started.elapsed());
+    }
+    result
+}
+
+/// Logs, when the request's future is dropped before its answer was ready, that the client
+/// went away; the delivery's processing goes on in its task.
+struct Abandoned(Option<Uuid>);
+
+impl Drop for Abandoned {
+    fn drop(&mut self) {
+        if let Some(delivery) = self.0 {
+            tracing::warn!(
+                %delivery,
+                "the client closed the connection before the answer; the delivery is processed and recorded all the same"
+            );
+        }
+    }
+}
+
+/// The `Stripe-Signature` value of `headers`: `None` when absent. Several field lines are
+/// combined into one list, joined with `", "`, as RFC 9110 §5.3 says a recipient may do: a
+/// header split over lines by a proxy (`t` on one, `v1` on another) still verifies, while two
+/// complete signatures (each with its own `t`) make a header with `t` twice, which is refused
+/// as malformed ([`crate::signature::SignatureHeader::parse`]). Bytes that are not UTF-8 are
+/// replaced with U+FFFD, which no valid header contains.
+fn signature_value(headers: &HeaderMap) -> Option<String> {
+    let mut lines = headers.get_all(SIGNATURE_HEADER).iter();
+    let first = lines.next()?;
+    let mut value = String::from_utf8_lossy(first.as_bytes()).into_owned();
+    for line in lines {
+        value.push_str(", ");
+        value.push_str(&String::from_utf8_lossy(line.as_bytes()));
+    }
+    Some(value)
 }

@@ -4,7 +4,6 @@ use std::panic::AssertUnwindSafe;
 use std::time::Instant;
 
 use futures_util::FutureExt;
-use sha2::{Digest, Sha256};
 use tracing::{info_span, Instrument};
 
 use crate::delivery::{Delivery, Outcome};
@@ -19,7 +18,7 @@ use crate::tx::Tx;
 use super::context::Context;
 use super::fault::Fault;
 use super::hooks::{hook_deadline, run_hooks, HookInput};
-use super::incoming::{with_error, Incoming};
+use super::incoming::{body_sha256, with_error, Incoming};
 
 /// A verified event with what storing it needs, computed once per webhook before it waits for
 /// the writer (not on the writer's critical path, and not again for a retried attempt).
@@ -34,7 +33,7 @@ pub(super) struct Verified {
 impl Verified {
     pub(super) fn new(event: Event, body: &[u8]) -> Self {
         let data_json = serde_json::to_string(&event.data).expect("a parsed JSON value serializes");
-        let body_hash = hex::encode(Sha256::digest(body));
+        let body_hash = body_sha256(body);
         Self {
             event,
             data_json,

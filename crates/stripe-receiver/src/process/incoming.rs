@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
+use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use crate::delivery::{Delivery, Outcome};
@@ -45,6 +46,15 @@ impl Incoming {
             after_commit_error: None,
         }
     }
+}
+
+/// SHA-256 of `body`, 64 lowercase hex digits: stored as `stripe_events.body_hash` (a
+/// redelivery shows at a glance) and logged with a refused signature, so that a body altered in
+/// transit (its length and hash differ from those of the bytes the sender sent, or between
+/// retries of one event) can be told from a wrong secret (the same bytes every time) without the
+/// body ever reaching the log.
+pub(super) fn body_sha256(body: &[u8]) -> String {
+    hex::encode(Sha256::digest(body))
 }
 
 /// `d` with its failure class and detail.

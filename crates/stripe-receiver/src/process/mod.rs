@@ -54,6 +54,7 @@ mod validate;
 use apply::Verified;
 use fault::{is_unavailable, Fault};
 use hooks::{hook_deadline, run_hooks, HookFault, HookInput};
+use incoming::body_sha256;
 use record::{record, Unprocessed};
 use retry::run_with_retries;
 use validate::{validate, Verdict};
@@ -141,7 +142,13 @@ impl Pipeline {
             #[cfg(feature = "stripe-api")]
             Verdict::Fetched { event, body } => Arc::new(Verified::new(event, &body)),
             Verdict::Invalid { class, detail } => {
-                tracing::warn!(class, "delivery failed validation");
+                // The body's length and hash, never the body (see `body_sha256`).
+                tracing::warn!(
+                    class,
+                    body_bytes = incoming.body.len(),
+                    body_sha256 = %body_sha256(&incoming.body),
+                    "delivery failed validation"
+                );
                 let invalid = unprocessed(FailureKind::Invalid, false, class, detail, None);
                 return record(ctx, &incoming, Err(invalid)).await;
             }
