@@ -9,6 +9,7 @@ use std::io::Write;
 use std::sync::{Arc, Mutex};
 
 use serde_json::json;
+use sha2::{Digest, Sha256};
 use stripe_receiver::hooks::WebhookDelivery;
 use stripe_receiver::prelude::*;
 use stripe_receiver::signature::testing::sign;
@@ -98,10 +99,27 @@ async fn exercise(backend: TestBackend, logs: &Capture) {
     assert_eq!(status, 500, "{failed}");
     let body = balance("evt_obs_bad", false).into_bytes();
     let wrong = sign(&body, &Secret::generate(), chrono_now());
+    let refused = format!(
+        "body_bytes={} body_sha256={}",
+        body.len(),
+        hex::encode(Sha256::digest(&body))
+    );
+    let body_text = String::from_utf8(body.clone()).unwrap();
     let (status, _) = s.post_raw(s.url(), body, Some(&wrong)).await;
     assert_eq!(status, 400);
 
     let text = logs.text();
+    assert!(
+        text.lines()
+            .any(|l| l.contains("delivery failed validation")
+                && l.contains("class=\"no_matching_signature\"")
+                && l.contains(&refused)),
+        "the refused signature is logged with the body's length and hash ({refused})"
+    );
+    assert!(
+        !text.contains(&body_text),
+        "the refused body reached the logs"
+    );
     assert!(!text.contains(API_KEY), "the API key reached the logs");
     assert!(
         !text.contains(&secret),
