@@ -13,13 +13,15 @@ use serde_json::{json, Value};
 use stripe_api_test_server::fixture;
 use stripe_receiver::db::Db;
 use stripe_receiver::prelude::{stripe_receiver, BoxError, Event, Tx};
+use stripe_receiver::stripe_api::BUNDLED_API_VERSION;
 use stripe_receiver::sync::models::Invoice;
 use stripe_receiver_workspace::both_backends;
 use stripe_receiver_workspace::harness::{shared_events_dir, TestBackend, TestServer};
 use tracing_subscriber::fmt::MakeWriter;
 
-/// The current API version the current-shape events claim (the fixtures' shape).
-const CURRENT: &str = "2026-01-28.clover";
+/// The version current-shape events claim and the pinned endpoint is pinned to: this build's
+/// (the fixtures are Stripe's objects of 2026).
+const CURRENT: &str = BUNDLED_API_VERSION;
 
 // ---- typed reads, from receivers as users write them ------------------------------------------
 
