@@ -103,21 +103,18 @@ impl ObjectKind {
         self.objects.contains(&object)
     }
 
-    /// `object` as the typed models read it: each moved column's value (see
-    /// [`Column::fallbacks`]) put at the top-level member named like the column, where older
-    /// API versions had it and the models look (`current_period_start` of a subscription from
-    /// its first item). A member already there and not null is kept; other members are left
-    /// alone. `object` itself when it is not a JSON object or nothing moved.
+    /// `object` as the typed models read it: each moved column's value (what
+    /// [`Column::find`] reads, so the same as the column) put at the top-level member named like
+    /// the column, where older API versions had it and the models look
+    /// (`current_period_start` of a current subscription is its first item's). Members of
+    /// columns that read nothing, and all other members, are left alone.
     #[must_use]
-    pub fn with_moved_fields(&self, object: &Value) -> Value {
+    pub(crate) fn with_moved_fields(&self, object: &Value) -> Value {
         let mut out = object.clone();
         let Value::Object(members) = &mut out else {
             return out;
         };
         for column in self.columns.iter().filter(|c| c.moved()) {
-            if members.get(column.name).is_some_and(|v| !v.is_null()) {
-                continue;
-            }
             if let Some(value) = column.find(object) {
                 members.insert(column.name.to_owned(), value.clone());
             }

@@ -3,10 +3,10 @@
 //! compares them).
 //!
 //! A field Stripe moved between API versions is one column read from its current place first,
-//! then from its older places ([`moved`]); a field the current version dropped with no
-//! replacement inside the object keeps its old place and stays NULL for current payloads. Both
-//! are checked against Stripe's current fixtures and old real deliveries (tests below,
-//! `tests/api_shapes.rs`); the README's "Moved fields" lists them.
+//! then from its older places (`moved(..)`, [`Column::fallbacks`]); a field the current version
+//! dropped with no replacement inside the object keeps its old place and stays NULL for current
+//! payloads. Both are checked against Stripe's current fixtures and old real deliveries (tests
+//! below, `tests/api_shapes.rs`); the README's "Moved fields" lists them.
 
 use super::kind::ColumnType::{Boolean as B, Float as F, Integer as I, Text as T};
 use super::kind::{col, moved, Column, ObjectKind};
@@ -903,6 +903,15 @@ mod tests {
             SUBSCRIPTIONS.with_moved_fields(&old),
             old,
             "already in place"
+        );
+        // Where both places hold a value, the typed read follows the column: the current place.
+        let both = json!({
+            "id": "in_1", "subscription": "sub_top_level",
+            "parent": {"subscription_details": {"subscription": "sub_parent"}}
+        });
+        assert_eq!(
+            INVOICES.with_moved_fields(&both)["subscription"],
+            "sub_parent"
         );
     }
 }
