@@ -38,6 +38,7 @@ use crate::error_chain::error_chain;
 use crate::event::Event;
 use crate::hooks::HookKind;
 
+mod api_version;
 mod apply;
 mod context;
 mod fault;
@@ -166,6 +167,7 @@ impl Pipeline {
             }
         };
         let event = &verified.event;
+        api_version::warn_on_version_mismatch(&incoming.endpoint, event);
         let span = tracing::Span::current();
         span.record("event_id", event.id.as_str());
         span.record("event_type", event.type_.as_str());

@@ -2,6 +2,8 @@
 //! the columns extracted from the object for queries. One [`ObjectKind`] per table drives the
 //! upsert SQL of both backends, the read API and the CLI; nothing is written per table by hand.
 
+use serde_json::Value;
+
 /// How a column's value is read from the object's JSON and stored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ColumnType {
@@ -26,8 +28,32 @@ pub struct Column {
     /// Its type.
     pub ty: ColumnType,
     /// Where the value sits in the object, as a JSON pointer (RFC 6901): `/amount`,
-    /// `/card/brand`. Absent or null: the column is NULL.
+    /// `/card/brand`. For a field Stripe moved between API versions, where the current version
+    /// puts it (`/items/data/0/current_period_start` for a subscription's period since
+    /// `2025-03-31.basil`).
     pub pointer: &'static str,
+    /// Where older API versions put the same value, tried in order when [`Column::pointer`]
+    /// holds nothing (absent or null): `["/current_period_start"]`. Empty for a field that did
+    /// not move. README "Synced objects", "Moved fields" lists them.
+    pub fallbacks: &'static [&'static str],
+}
+
+impl Column {
+    /// The value this column reads from `object`: the first of [`Column::pointer`], then each
+    /// of [`Column::fallbacks`], that is present and not null. `None` when none is (the column
+    /// is NULL).
+    #[must_use]
+    pub fn find<'v>(&self, object: &'v Value) -> Option<&'v Value> {
+        std::iter::once(self.pointer)
+            .chain(self.fallbacks.iter().copied())
+            .find_map(|pointer| object.pointer(pointer).filter(|v| !v.is_null()))
+    }
+
+    /// Whether Stripe moved this field between API versions (it has [`Column::fallbacks`]).
+    #[must_use]
+    pub fn moved(&self) -> bool {
+        !self.fallbacks.is_empty()
+    }
 }
 
 /// A synced object type: one table `stripe_<plural>`.
@@ -77,6 +103,25 @@ impl ObjectKind {
         self.objects.contains(&object)
     }
 
+    /// `object` as the typed models read it: each moved column's value (what
+    /// [`Column::find`] reads, so the same as the column) put at the top-level member named like
+    /// the column, where older API versions had it and the models look
+    /// (`current_period_start` of a current subscription is its first item's). Members of
+    /// columns that read nothing, and all other members, are left alone.
+    #[must_use]
+    pub(crate) fn with_moved_fields(&self, object: &Value) -> Value {
+        let mut out = object.clone();
+        let Value::Object(members) = &mut out else {
+            return out;
+        };
+        for column in self.columns.iter().filter(|c| c.moved()) {
+            if let Some(value) = column.find(object) {
+                members.insert(column.name.to_owned(), value.clone());
+            }
+        }
+        out
+    }
+
     /// The object type name the CLI shows and accepts (`charge`, `checkout.session`).
     #[must_use]
     pub fn object_name(&self) -> &'static str {
@@ -102,7 +147,28 @@ impl ObjectKind {
     }
 }
 
-/// Builds a [`Column`]; keeps the tables in [`super::kinds`] short.
+/// Builds a [`Column`] read from one place; keeps the tables in [`super::kinds`] short.
 pub(crate) const fn col(name: &'static str, ty: ColumnType, pointer: &'static str) -> Column {
-    Column { name, ty, pointer }
+    Column {
+        name,
+        ty,
+        pointer,
+        fallbacks: &[],
+    }
+}
+
+/// Builds a [`Column`] for a field Stripe moved: read at `pointer` (the current API version's
+/// place), else at each of `fallbacks` (older versions' places) in order.
+pub(crate) const fn moved(
+    name: &'static str,
+    ty: ColumnType,
+    pointer: &'static str,
+    fallbacks: &'static [&'static str],
+) -> Column {
+    Column {
+        name,
+        ty,
+        pointer,
+        fallbacks,
+    }
 }

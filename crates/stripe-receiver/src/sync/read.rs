@@ -192,11 +192,15 @@ impl Objects<'_, '_> {
         let Some(SyncedRow(row)) = self.row(T::KIND, id).await? else {
             return Ok(None);
         };
+        // Fields Stripe moved are read where the current API version puts them, as the
+        // columns are (README "Moved fields").
         let object =
-            serde_json::from_value(row.data.clone()).map_err(|source| ReadError::Decode {
-                object: T::KIND.object_name(),
-                id: id.to_owned(),
-                source,
+            serde_json::from_value(T::KIND.with_moved_fields(&row.data)).map_err(|source| {
+                ReadError::Decode {
+                    object: T::KIND.object_name(),
+                    id: id.to_owned(),
+                    source,
+                }
             })?;
         Ok(Some(row.with_object(object)))
     }

@@ -69,7 +69,7 @@ impl Snapshot {
         let values = kind
             .columns
             .iter()
-            .map(|column| extract(column.ty, object.pointer(column.pointer)))
+            .map(|column| extract(column.ty, column.find(object)))
             .collect();
         Some(Self {
             kind,

@@ -19,11 +19,12 @@ pub struct Subscription {
     pub customer: Option<String>,
     /// Status (`canceled` after `customer.subscription.deleted`).
     pub status: Option<SubscriptionStatus>,
-    /// ISO currency code, lowercase.
+    /// ISO currency code, lowercase (its items' prices' in API versions before it had one).
     pub currency: Option<String>,
-    /// Start of the current period, Unix seconds (older API versions).
+    /// Start of the current period, Unix seconds: the first item's since API version
+    /// `2025-03-31.basil`, the subscription's before (README "Moved fields").
     pub current_period_start: Option<i64>,
-    /// End of the current period, Unix seconds (older API versions).
+    /// End of the current period, Unix seconds: the first item's since `2025-03-31.basil`.
     pub current_period_end: Option<i64>,
     /// Whether it cancels at the period's end.
     pub cancel_at_period_end: Option<bool>,
@@ -82,7 +83,8 @@ pub struct Invoice {
     /// The customer's id.
     #[serde(default, deserialize_with = "id_or_object")]
     pub customer: Option<String>,
-    /// The subscription's id (older API versions).
+    /// The subscription's id: `parent.subscription_details.subscription` since API version
+    /// `2025-03-31.basil`, `subscription` before (README "Moved fields").
     #[serde(default, deserialize_with = "id_or_object")]
     pub subscription: Option<String>,
     /// Status.
@@ -99,7 +101,8 @@ pub struct Invoice {
     pub amount_remaining: Option<i64>,
     /// Total, smallest unit.
     pub total: Option<i64>,
-    /// Whether it is paid (older API versions).
+    /// Whether it is paid (API versions before `2025-03-31.basil`, which removed it: `None`
+    /// since; `status` is `paid`).
     pub paid: Option<bool>,
     /// Due date, Unix seconds.
     pub due_date: Option<i64>,
@@ -245,7 +248,8 @@ pub struct PromotionCode {
     pub id: String,
     /// The code customers type.
     pub code: Option<String>,
-    /// The coupon's id (expanded in older API versions).
+    /// The coupon's id: `promotion.coupon` since API version `2025-09-30.clover`, `coupon`
+    /// (expanded) before (README "Moved fields").
     #[serde(default, deserialize_with = "id_or_object")]
     pub coupon: Option<String>,
     /// Whether it can be used.

@@ -42,7 +42,8 @@ pub struct Charge {
     /// The payment method's id.
     #[serde(default, deserialize_with = "id_or_object")]
     pub payment_method: Option<String>,
-    /// The invoice's id.
+    /// The invoice's id (API versions before `2025-03-31.basil`, which removed it: `None`
+    /// since; invoice payments link the two).
     #[serde(default, deserialize_with = "id_or_object")]
     pub invoice: Option<String>,
     /// Error code of a failed charge.
@@ -175,10 +176,12 @@ pub struct PaymentIntent {
     /// The payment method's id (expanded or not).
     #[serde(default, deserialize_with = "id_or_object")]
     pub payment_method: Option<String>,
-    /// The latest charge's id.
+    /// The latest charge's id (the first of the list `charges` before API version
+    /// `2022-11-15`).
     #[serde(default, deserialize_with = "id_or_object")]
     pub latest_charge: Option<String>,
-    /// The invoice's id.
+    /// The invoice's id (API versions before `2025-03-31.basil`, which removed it: `None`
+    /// since; invoice payments link the two).
     #[serde(default, deserialize_with = "id_or_object")]
     pub invoice: Option<String>,
     /// Description.
