@@ -18,7 +18,7 @@
 //! asks for, are in [`pending_table`], run by an ignored test; each says why.
 
 use std::io::Write;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, LazyLock, Mutex, OnceLock};
 use std::time::Duration;
 
 use reqwest::header::{HeaderName, HeaderValue, CONTENT_TYPE};
@@ -1453,6 +1453,74 @@ fn signature_headers(t: &mut Table) {
     );
 }
 
+/// An event id of 10,000 characters that do not compress (fresh UUIDs in hex): longer than a
+/// PostgreSQL B-tree entry may be (about 2,700 bytes).
+static LONG_ID: LazyLock<String> = LazyLock::new(|| long_text("evt_"));
+
+/// An event type as long as [`LONG_ID`].
+static LONG_TYPE: LazyLock<String> = LazyLock::new(|| long_text("x."));
+
+fn long_text(prefix: &str) -> String {
+    let mut text = prefix.to_owned();
+    while text.len() < 10_000 {
+        text.push_str(&uuid::Uuid::new_v4().simple().to_string());
+    }
+    text
+}
+
+/// Genuine (signed) events with values at the edges of what the storage takes: PRODUCT §4.5
+/// and §4.8 (a type no receiver knows is stored) make each a processed event, on both backends.
+///
+/// In [`pending_table`]: SQLite processes all four; PostgreSQL answers each 503 (`jsonb` and
+/// `text` refuse NUL; a B-tree entry holds about 2,700 bytes, and `stripe_events.id` and
+/// `(type, created)` are indexed). A 503 says "the database is unavailable, retry" (§4.9), so
+/// Stripe retries a delivery that can never land, for days; and for the NUL in the type the
+/// `failed` row cannot be written either (its `event_type` is `text`), so the request leaves no
+/// row at all (§4.3). A NUL can reach a genuine event through any free-text field a user
+/// sets (a description, metadata), so this is not only a forged-body case.
+fn extremes(t: &mut Table) {
+    t.signed(
+        "extreme: an escaped NUL (\\u0000) in data.object",
+        200,
+        Row::Processed("evt_bi_nul_escape"),
+        || {
+            replace_bytes(
+                &ev("evt_bi_nul_escape"),
+                b"\"usd\"",
+                b"\"usd\",\"description\":\"a\\u0000b\"",
+            )
+        },
+    );
+    t.signed(
+        "extreme: an escaped NUL (\\u0000) in the event type",
+        200,
+        Row::Processed("evt_bi_nul_type"),
+        || {
+            replace_bytes(
+                &ev("evt_bi_nul_type"),
+                b"\"type\":\"charge.failed\"",
+                b"\"type\":\"x.nul\\u0000\"",
+            )
+        },
+    );
+    t.signed(
+        "extreme: an event id of 10,000 characters",
+        200,
+        Row::Processed(LONG_ID.as_str()),
+        || ev(&LONG_ID),
+    );
+    t.signed(
+        "extreme: an event type of 10,000 characters",
+        200,
+        Row::Processed("evt_bi_long_type"),
+        || {
+            let mut v = ev_value("evt_bi_long_type");
+            v["type"] = json!(LONG_TYPE.as_str());
+            serde_json::to_vec(&v).expect("JSON")
+        },
+    );
+}
+
 /// Wire-level framing, over a raw connection.
 fn framing(t: &mut Table) {
     t.add(
@@ -1618,6 +1686,8 @@ fn framing(t: &mut Table) {
 /// test [`pending_cases`].
 fn pending_table() -> Vec<Case> {
     let mut t = Table::default();
+    extremes(&mut t);
+
     // Issue 14 asks for a decision on several `Stripe-Signature` lines ("verify each, or
     // refuse as malformed"). Today only the first line is read (`HeaderMap::get`), so the
     // answer depends on the order of the lines, and the row stores the lines joined with ", "
