@@ -54,6 +54,8 @@ struct Ctx {
     uuid: String,
     /// The URL of a second endpoint, disabled.
     disabled_url: String,
+    /// The disabled endpoint's signing secret.
+    disabled_secret: Secret,
     /// The endpoint's signing secret.
     secret: Secret,
     /// A secret of no endpoint here.
@@ -174,6 +176,14 @@ impl Table {
         });
     }
 
+    /// A genuine event, signed now with the endpoint's secret, to a URL that is not the
+    /// endpoint's: 404, empty body, no row (PRODUCT §4.1).
+    fn route(&mut self, name: &str, url: impl Fn(&Ctx) -> String + Send + Sync + 'static) {
+        self.add(format!("route: {name}"), 404, Row::None, move |c| {
+            signed_to(c, &url(c), ev("evt_bad_route"))
+        });
+    }
+
     /// A body built from the context, signed now, to the endpoint.
     fn signed(
         &mut self,
@@ -230,13 +240,15 @@ fn post(url: &str, body: Vec<u8>, headers: Vec<(HeaderName, HeaderValue)>) -> Wi
     }
 }
 
+/// `body`, signed now with the endpoint's secret, POSTed to the endpoint.
 fn signed(c: &Ctx, body: Vec<u8>) -> Wire {
+    signed_to(c, &c.url, body)
+}
+
+/// `body`, signed now with the endpoint's secret, POSTed to `url`.
+fn signed_to(c: &Ctx, url: &str, body: Vec<u8>) -> Wire {
     let header = c.sign(&body);
-    post(
-        &c.url,
-        body,
-        vec![json_type(), signature(header.as_bytes())],
-    )
+    post(url, body, vec![json_type(), signature(header.as_bytes())])
 }
 
 fn json_type() -> (HeaderName, HeaderValue) {
@@ -313,141 +325,57 @@ fn table() -> Vec<Case> {
 
 /// §4.1: unknown or disabled endpoint, or no endpoint route at all: 404, empty body, no row.
 fn routes(t: &mut Table) {
-    let under = |suffix: &'static str| {
-        move |c: &Ctx| {
-            let body = ev("evt_bad_route");
-            let sig = c.sign(&body);
-            post(
-                &format!("{}/webhooks/{suffix}", c.base),
-                body,
-                vec![json_type(), signature(sig.as_bytes())],
-            )
-        }
-    };
-    t.add(
-        "route: unknown endpoint UUID (v4)",
-        404,
-        Row::None,
-        under("3f1c2a9e-7b4d-4e2a-9c1f-0a1b2c3d4e5f"),
-    );
-    t.add(
-        "route: the nil UUID",
-        404,
-        Row::None,
-        under("00000000-0000-0000-0000-000000000000"),
-    );
-    t.add(
-        "route: the max UUID",
-        404,
-        Row::None,
-        under("ffffffff-ffff-ffff-ffff-ffffffffffff"),
-    );
-    t.add("route: not a UUID", 404, Row::None, under("not-a-uuid"));
-    t.add("route: a number", 404, Row::None, under("12345"));
-    t.add(
-        "route: a UUID with a non-hex digit",
-        404,
-        Row::None,
-        under("3f1c2a9e-7b4d-4e2a-9c1f-0a1b2c3d4e5g"),
-    );
-    t.add(
-        "route: a UUID with hyphens misplaced",
-        404,
-        Row::None,
-        under("3f1c2a9e7-b4d-4e2a-9c1f-0a1b2c3d4e5f"),
-    );
-    t.add(
-        "route: percent-encoded dots",
-        404,
-        Row::None,
-        under("%2e%2e"),
-    );
-    t.add(
-        "route: percent-encoded non-ASCII (valid UTF-8)",
-        404,
-        Row::None,
-        under("%C3%A9t%C3%A9"),
-    );
-    t.add("route: a 10,000-character segment", 404, Row::None, |c| {
-        let body = ev("evt_bad_route");
-        let sig = c.sign(&body);
-        post(
-            &format!("{}/webhooks/{}", c.base, "a".repeat(10_000)),
-            body,
-            vec![json_type(), signature(sig.as_bytes())],
-        )
+    for (name, uuid) in [
+        (
+            "unknown endpoint UUID (v4)",
+            "3f1c2a9e-7b4d-4e2a-9c1f-0a1b2c3d4e5f",
+        ),
+        ("the nil UUID", "00000000-0000-0000-0000-000000000000"),
+        ("the max UUID", "ffffffff-ffff-ffff-ffff-ffffffffffff"),
+        ("not a UUID", "not-a-uuid"),
+        ("a number", "12345"),
+        (
+            "a UUID with a non-hex digit",
+            "3f1c2a9e-7b4d-4e2a-9c1f-0a1b2c3d4e5g",
+        ),
+        (
+            "a UUID with hyphens misplaced",
+            "3f1c2a9e7-b4d-4e2a-9c1f-0a1b2c3d4e5f",
+        ),
+        ("percent-encoded dots", "%2e%2e"),
+        ("percent-encoded non-ASCII (valid UTF-8)", "%C3%A9t%C3%A9"),
+    ] {
+        t.route(name, move |c| format!("{}/webhooks/{uuid}", c.base));
+    }
+    t.route("a 10,000-character segment", |c| {
+        format!("{}/webhooks/{}", c.base, "a".repeat(10_000))
     });
-    let near = |mangle: fn(&str) -> String| {
-        move |c: &Ctx| {
-            let body = ev("evt_bad_route");
-            let sig = c.sign(&body);
-            post(
-                &format!("{}/webhooks/{}", c.base, mangle(&c.uuid)),
-                body,
-                vec![json_type(), signature(sig.as_bytes())],
-            )
-        }
-    };
-    t.add(
-        "route: the endpoint's UUID without its last digit",
-        404,
-        Row::None,
-        near(|u| u[..u.len() - 1].to_owned()),
-    );
-    t.add(
-        "route: the endpoint's UUID with a digit more",
-        404,
-        Row::None,
-        near(|u| format!("{u}0")),
-    );
-    t.add(
-        "route: the endpoint's UUID with a path segment after it",
-        404,
-        Row::None,
-        near(|u| format!("{u}/extra")),
-    );
-    t.add(
-        "route: the endpoint's UUID with two trailing slashes",
-        404,
-        Row::None,
-        near(|u| format!("{u}//")),
-    );
-    t.add("route: /webhooks/ without a UUID", 404, Row::None, |c| {
-        let body = ev("evt_bad_route");
-        let sig = c.sign(&body);
-        post(
-            &format!("{}/webhooks/", c.base),
-            body,
-            vec![json_type(), signature(sig.as_bytes())],
-        )
+    t.route("the endpoint's UUID without its last digit", |c| {
+        c.url[..c.url.len() - 1].to_owned()
     });
-    t.add("route: /webhooks", 404, Row::None, |c| {
-        let body = ev("evt_bad_route");
-        let sig = c.sign(&body);
-        post(
-            &format!("{}/webhooks", c.base),
-            body,
-            vec![json_type(), signature(sig.as_bytes())],
-        )
+    t.route("the endpoint's UUID with a digit more", |c| {
+        format!("{}0", c.url)
     });
-    t.add("route: /webhook/<uuid> (singular)", 404, Row::None, |c| {
-        let body = ev("evt_bad_route");
-        let sig = c.sign(&body);
-        post(
-            &format!("{}/webhook/{}", c.base, c.uuid),
-            body,
-            vec![json_type(), signature(sig.as_bytes())],
-        )
+    t.route("the endpoint's UUID with a path segment after it", |c| {
+        format!("{}/extra", c.url)
+    });
+    t.route("the endpoint's UUID with two trailing slashes", |c| {
+        format!("{}//", c.url)
+    });
+    t.route("/webhooks/ without a UUID", |c| {
+        format!("{}/webhooks/", c.base)
+    });
+    t.route("/webhooks", |c| format!("{}/webhooks", c.base));
+    t.route("/webhook/<uuid> (singular)", |c| {
+        format!("{}/webhook/{}", c.base, c.uuid)
     });
     t.add(
         "route: a disabled endpoint, signed with its own secret",
         404,
         Row::None,
         |c| {
-            // Signed with the endpoint's secret is beside the point: a disabled endpoint is
-            // 404 whatever the request carries.
             let body = ev("evt_bad_route");
-            let sig = c.sign(&body);
+            let sig = sign(&body, &c.disabled_secret, now());
             post(
                 &c.disabled_url,
                 body,
@@ -459,15 +387,7 @@ fn routes(t: &mut Table) {
         "route: a query string is ignored",
         200,
         Row::Processed("evt_bi_query"),
-        |c| {
-            let body = ev("evt_bi_query");
-            let sig = c.sign(&body);
-            post(
-                &format!("{}?uuid=0&x=%FF", c.url),
-                body,
-                vec![json_type(), signature(sig.as_bytes())],
-            )
-        },
+        |c| signed_to(c, &format!("{}?uuid=0&x=%FF", c.url), ev("evt_bi_query")),
     );
 }
 
@@ -523,13 +443,7 @@ fn methods(t: &mut Table) {
         }
     });
     t.add("method: POST /healthz", 405, Row::None, |c| {
-        let body = ev("evt_bad_method");
-        let sig = c.sign(&body);
-        post(
-            &format!("{}/healthz", c.base),
-            body,
-            vec![json_type(), signature(sig.as_bytes())],
-        )
+        signed_to(c, &format!("{}/healthz", c.base), ev("evt_bad_method"))
     });
 }
 
@@ -2112,10 +2026,14 @@ async fn start(backend: TestBackend) -> (TestServer, Ctx) {
         LIMIT,
         "the table is written for the default body limit"
     );
+    let disabled_secret = Secret::generate();
     let disabled = s
         .runtime
         .endpoints()
-        .create(NewEndpoint::local(s.base_url.clone(), Secret::generate()))
+        .create(NewEndpoint::local(
+            s.base_url.clone(),
+            disabled_secret.clone(),
+        ))
         .await
         .expect("second endpoint");
     s.runtime
@@ -2133,6 +2051,7 @@ async fn start(backend: TestBackend) -> (TestServer, Ctx) {
         url: s.url().to_owned(),
         uuid: s.endpoint.uuid.to_string(),
         disabled_url: disabled.url.clone(),
+        disabled_secret,
         secret: s.secret.clone(),
         other_secret: Secret::generate(),
     };
@@ -2169,10 +2088,12 @@ async fn run(backend: TestBackend, cases: &[Case]) -> Vec<String> {
         !text.contains(c.secret.expose()),
         "{backend:?}: the endpoint's signing secret reached the log"
     );
-    assert!(
-        !text.contains(c.other_secret.expose()),
-        "{backend:?}: a signing secret reached the log"
-    );
+    for other in [&c.other_secret, &c.disabled_secret] {
+        assert!(
+            !text.contains(other.expose()),
+            "{backend:?}: a signing secret reached the log"
+        );
+    }
     for (delivery, class) in &invalid {
         let delivery = format!("delivery={delivery}");
         let class_field = format!("class=\"{class}\"");
