@@ -25,7 +25,7 @@ use reqwest::header::{HeaderName, HeaderValue, CONTENT_TYPE};
 use reqwest::Method;
 use serde_json::{json, Value};
 use stripe_receiver::delivery::{Delivery, Outcome};
-use stripe_receiver::endpoint::NewEndpoint;
+use stripe_receiver::endpoint::{EndpointSecret, NewEndpoint};
 use stripe_receiver::signature::testing::{sign, signature_hex};
 use stripe_receiver::signature::Secret;
 use stripe_receiver::store::deliveries::{self, DeliveryFilter};
@@ -60,6 +60,10 @@ struct Ctx {
     secret: Secret,
     /// A secret of no endpoint here.
     other_secret: Secret,
+    /// The endpoint's second secret, active (as during a secret roll).
+    rolled_secret: Secret,
+    /// A secret of the endpoint that expired in 1970.
+    expired_secret: Secret,
 }
 
 impl Ctx {
@@ -1207,6 +1211,12 @@ fn signature_headers(t: &mut Table) {
     t.header("v1 for another secret", 400, mismatch, move |c, b| {
         bytes(sign(b, &c.other_secret, now()))
     });
+    t.header(
+        "v1 for a secret of the endpoint that expired",
+        400,
+        mismatch,
+        move |c, b| bytes(sign(b, &c.expired_secret, now())),
+    );
     t.header("v1 for another body", 400, mismatch, move |c, _| {
         bytes(sign(&ev("evt_another"), &c.secret, now()))
     });
@@ -1260,6 +1270,12 @@ fn signature_headers(t: &mut Table) {
             let n = now();
             bytes(format!("t={n},v1={},v1={}", "0".repeat(64), c.v1(b, n)))
         },
+    );
+    t.header(
+        "v1 for the endpoint's second active secret (a roll)",
+        200,
+        Row::Processed("evt_bi_h_rolled"),
+        move |c, b| bytes(sign(b, &c.rolled_secret, now())),
     );
     t.header(
         "the right v1 twice",
@@ -2020,7 +2036,25 @@ fn check_row(wrong: &mut Vec<String>, s: &TestServer, d: &Delivery, wire: &Wire)
 
 /// A server with a second, disabled endpoint, and the context the table builds from.
 async fn start(backend: TestBackend) -> (TestServer, Ctx) {
-    let s = TestServer::start(backend).await;
+    let rolled_secret = Secret::generate();
+    let expired_secret = Secret::generate();
+    let (rolled, expired) = (rolled_secret.clone(), expired_secret.clone());
+    let s = TestServer::start_with(
+        backend,
+        |b| b,
+        move |mut e| {
+            e.secrets.push(EndpointSecret {
+                secret: rolled,
+                expires_at: None,
+            });
+            e.secrets.push(EndpointSecret {
+                secret: expired,
+                expires_at: Some(1),
+            });
+            e
+        },
+    )
+    .await;
     assert_eq!(
         s.runtime.config().max_body,
         LIMIT,
@@ -2054,6 +2088,8 @@ async fn start(backend: TestBackend) -> (TestServer, Ctx) {
         disabled_secret,
         secret: s.secret.clone(),
         other_secret: Secret::generate(),
+        rolled_secret,
+        expired_secret,
     };
     (s, c)
 }
@@ -2088,7 +2124,12 @@ async fn run(backend: TestBackend, cases: &[Case]) -> Vec<String> {
         !text.contains(c.secret.expose()),
         "{backend:?}: the endpoint's signing secret reached the log"
     );
-    for other in [&c.other_secret, &c.disabled_secret] {
+    for other in [
+        &c.other_secret,
+        &c.disabled_secret,
+        &c.rolled_secret,
+        &c.expired_secret,
+    ] {
         assert!(
             !text.contains(other.expose()),
             "{backend:?}: a signing secret reached the log"
