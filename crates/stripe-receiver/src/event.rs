@@ -91,17 +91,48 @@ impl Event {
     ///
     /// # Errors
     /// [`EventError::NotJson`] if the bytes are not JSON (invalid UTF-8 included);
-    /// [`EventError::NotAnEvent`] if `object` is present and not `"event"`, or `id`, `type`,
-    /// `created` or `data.object` (a JSON object) is missing.
+    /// [`EventError::NotAnEvent`] if the body or its `data` is not a JSON object, `object` is
+    /// present and not `"event"`, `id`, `type`, `created` or `data.object` (a JSON object) is
+    /// missing, or `id` or `type` is empty, longer than [`MAX_ID_BYTES`] bytes or holds a
+    /// control character (Stripe's are short ASCII names; such a body is not Stripe's).
+    ///
+    /// A NUL character (`\u0000`) in any other string of the event (a description, metadata,
+    /// an idempotency key: values users set) is replaced with U+FFFD: PostgreSQL's `text` and
+    /// `jsonb` cannot hold NUL, and both backends store the same event. The delivery row keeps
+    /// the exact bytes.
     pub fn from_slice(body: &[u8]) -> Result<Self, EventError> {
         // One pass straight into the event for the bodies Stripe sends; anything it rejects is
-        // parsed again the slow way, which says precisely what is wrong.
-        if let Ok(wire) = serde_json::from_slice::<WireEvent>(body) {
-            if let Some(event) = wire.into_event() {
-                return Ok(event);
-            }
+        // parsed again the slow way, which says precisely what is wrong. serde's derived
+        // readers also take a struct written as a JSON array, so only an object goes the
+        // fast way.
+        let is_object = body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
+        let mut event = match serde_json::from_slice::<WireEvent>(body) {
+            Ok(wire) if is_object => match wire.into_event() {
+                Some(event) => event,
+                None => Self::from_slice_checked(body)?,
+            },
+            _ => Self::from_slice_checked(body)?,
+        };
+        if memchr::memmem::find(body, br"\u0000").is_some() {
+            event.replace_nul();
         }
-        Self::from_slice_checked(body)
+        Ok(event)
+    }
+
+    /// Replaces NUL characters in every string of the event (member names included) with
+    /// U+FFFD (see [`Event::from_slice`]).
+    fn replace_nul(&mut self) {
+        for text in [&mut self.api_version, &mut self.account]
+            .into_iter()
+            .chain([&mut self.request.id, &mut self.request.idempotency_key])
+            .flatten()
+        {
+            replace_nul_in(text);
+        }
+        replace_nul_in_value(&mut self.data.object);
+        if let Some(previous) = &mut self.data.previous_attributes {
+            replace_nul_in_value(previous);
+        }
     }
 
     /// The rules of [`Event::from_slice`] one at a time, through a JSON value: the slow path,
@@ -136,8 +167,10 @@ impl Event {
                 "data.object is not a JSON object".into(),
             ));
         }
-        if event.id.is_empty() || event.type_.is_empty() {
-            return Err(EventError::NotAnEvent("empty id or type".into()));
+        for (name, value) in [("id", &event.id), ("type", &event.type_)] {
+            if let Err(reason) = check_name(value) {
+                return Err(EventError::NotAnEvent(format!("`{name}` {reason}")));
+            }
         }
         Ok(event)
     }
@@ -179,6 +212,53 @@ impl Event {
     #[must_use]
     pub fn previous_attributes(&self) -> Option<&Value> {
         self.data.previous_attributes.as_ref()
+    }
+}
+
+/// The longest event `id` and `type` accepted, bytes. Stripe's event ids are about 30 bytes and
+/// its event type names under 80; 255 leaves room and keeps both indexable on PostgreSQL.
+pub const MAX_ID_BYTES: usize = 255;
+
+/// Whether `value` can be an event's `id` or `type`: non-empty, at most [`MAX_ID_BYTES`] bytes,
+/// no control character. The error says which rule failed.
+fn check_name(value: &str) -> Result<(), String> {
+    if value.is_empty() {
+        Err("is empty".into())
+    } else if value.len() > MAX_ID_BYTES {
+        Err(format!(
+            "is {} bytes long, more than {MAX_ID_BYTES}",
+            value.len()
+        ))
+    } else if value.chars().any(char::is_control) {
+        Err("holds a control character".into())
+    } else {
+        Ok(())
+    }
+}
+
+fn replace_nul_in(text: &mut String) {
+    if text.contains('\0') {
+        *text = text.replace('\0', "\u{FFFD}");
+    }
+}
+
+fn replace_nul_in_value(value: &mut Value) {
+    match value {
+        Value::String(text) => replace_nul_in(text),
+        Value::Array(items) => items.iter_mut().for_each(replace_nul_in_value),
+        Value::Object(members) => {
+            if members.keys().any(|k| k.contains('\0')) {
+                *members = std::mem::take(members)
+                    .into_iter()
+                    .map(|(mut k, v)| {
+                        replace_nul_in(&mut k);
+                        (k, v)
+                    })
+                    .collect();
+            }
+            members.values_mut().for_each(replace_nul_in_value);
+        }
+        Value::Null | Value::Bool(_) | Value::Number(_) => {}
     }
 }
 
@@ -230,7 +310,23 @@ struct WireEvent {
     created: i64,
     #[serde(default, deserialize_with = "lenient_request")]
     request: EventRequest,
+    #[serde(deserialize_with = "data_object")]
     data: EventData,
+}
+
+/// `data` as a JSON object only (serde's derived reader would also take an array).
+fn data_object<'de, D: Deserializer<'de>>(d: D) -> Result<EventData, D::Error> {
+    let mut members = serde_json::Map::<String, Value>::deserialize(d)?;
+    let object = members
+        .remove("object")
+        .ok_or_else(|| serde::de::Error::missing_field("object"))?;
+    let previous_attributes = members
+        .remove("previous_attributes")
+        .filter(|v| !v.is_null());
+    Ok(EventData {
+        object,
+        previous_attributes,
+    })
 }
 
 impl WireEvent {
@@ -238,8 +334,10 @@ impl WireEvent {
     /// the slow path for its error.
     fn into_event(self) -> Option<Event> {
         let tagged = self.object.as_ref().is_none_or(|kind| kind == "event");
-        let valid =
-            tagged && self.data.object.is_object() && !self.id.is_empty() && !self.type_.is_empty();
+        let valid = tagged
+            && self.data.object.is_object()
+            && check_name(&self.id).is_ok()
+            && check_name(&self.type_).is_ok();
         valid.then_some(Event {
             id: self.id,
             type_: self.type_,
@@ -371,5 +469,59 @@ mod tests {
         )
         .unwrap();
         assert!(matches!(e.object_id(), Err(EventError::NoObjectId { .. })));
+    }
+
+    #[test]
+    fn arrays_are_not_events() {
+        let msg = |body: &[u8]| Event::from_slice(body).unwrap_err().to_string();
+        // serde's derived readers take a struct written as an array, field by field.
+        assert!(
+            msg(br#"["event","evt_1","x.y",null,false,null,1,null,{"object":{}}]"#)
+                .contains("a JSON array, not an event object")
+        );
+        assert!(
+            msg(br#"{"id":"evt_1","type":"x.y","created":1,"data":[{"object":{}}]}"#)
+                .contains("`data.object` is missing")
+        );
+    }
+
+    #[test]
+    fn id_and_type_are_short_printable_names() {
+        let body = |id: &str, ty: &str| {
+            serde_json::json!({"id": id, "type": ty, "created": 1, "data": {"object": {}}})
+                .to_string()
+        };
+        let msg = |b: String| Event::from_slice(b.as_bytes()).unwrap_err().to_string();
+        let long = "e".repeat(MAX_ID_BYTES + 1);
+        assert!(msg(body(&long, "x.y")).contains("`id` is 256 bytes long, more than 255"));
+        assert!(msg(body("evt_1", &long)).contains("`type` is 256 bytes long"));
+        assert!(msg(body("evt_1", "x.\u{0}")).contains("`type` holds a control character"));
+        assert!(msg(body("evt\n1", "x.y")).contains("`id` holds a control character"));
+        assert!(msg(body("", "x.y")).contains("`id` is empty"));
+        let longest = "e".repeat(MAX_ID_BYTES);
+        assert_eq!(
+            Event::from_slice(body(&longest, "x.y").as_bytes())
+                .unwrap()
+                .id,
+            longest
+        );
+    }
+
+    #[test]
+    fn nul_in_values_becomes_the_replacement_character() {
+        let body = br#"{"id":"evt_1","type":"x.y","created":1,"account":"acct_\u0000",
+            "request":{"id":null,"idempotency_key":"k\u0000"},
+            "data":{"object":{"description":"a\u0000b","list":["\u0000"],"k\u0000":1},
+                    "previous_attributes":{"d":"\u0000"}}}"#;
+        let e = Event::from_slice(body).unwrap();
+        assert_eq!(e.data.object["description"], "a\u{FFFD}b");
+        assert_eq!(e.data.object["list"][0], "\u{FFFD}");
+        assert_eq!(e.data.object["k\u{FFFD}"], 1);
+        assert_eq!(e.previous_attributes().unwrap()["d"], "\u{FFFD}");
+        assert_eq!(e.account.as_deref(), Some("acct_\u{FFFD}"));
+        assert_eq!(e.request.idempotency_key.as_deref(), Some("k\u{FFFD}"));
+        // An escaped backslash before `u0000` is text, not a NUL: left alone.
+        let text = br#"{"id":"evt_1","type":"x.y","created":1,"data":{"object":{"d":"\\u0000"}}}"#;
+        assert_eq!(Event::from_slice(text).unwrap().data.object["d"], "\\u0000");
     }
 }

@@ -4,7 +4,9 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::body::Bytes;
+use axum::extract::rejection::PathRejection;
 use axum::extract::{ConnectInfo, FromRequest, Path, Request, State};
+use axum::http::header::CONTENT_LENGTH;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -25,10 +27,11 @@ use super::Service;
 /// ([`crate::process`]), answered by [`Answer`].
 pub(super) async fn receive(
     State(service): State<Arc<Service>>,
-    Path(uuid): Path<String>,
+    uuid: Result<Path<String>, PathRejection>,
     request: Request,
 ) -> Response {
-    let Ok(uuid) = Uuid::parse_str(&uuid) else {
+    // A segment that is not UTF-8 (`%FF`) is no endpoint's UUID either: 404 like any other.
+    let Some(uuid) = uuid.ok().and_then(|Path(uuid)| Uuid::parse_str(&uuid).ok()) else {
         return StatusCode::NOT_FOUND.into_response();
     };
     let endpoint = match service.endpoints.get(uuid).await {
@@ -58,6 +61,15 @@ pub(super) async fn receive(
         let remote_ip = remote_ip(headers, peer, service.trusted_proxy_header.as_deref());
         let header_json = headers::to_json(headers);
         let signature = signature_value(headers);
+        // A Content-Length over the limit is refused from the head alone, without waiting for
+        // (or reading) a body that will be refused anyway.
+        let announced = headers
+            .get(CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<u64>().ok());
+        if announced.is_some_and(|n| n > service.max_body as u64) {
+            return too_large(service.max_body);
+        }
         let read = tokio::time::timeout(service.body_timeout, Bytes::from_request(request, &()));
         let Ok(body) = read.await else {
             // §4.3: a body that never arrived whole is not a delivery (it cannot be verified,
@@ -76,13 +88,7 @@ pub(super) async fn receive(
             Err(rejection) => {
                 tracing::warn!(status = %rejection.status(), "body refused: {rejection}");
                 if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                    let limit = service.max_body;
-                    let error = format!("the body is larger than the limit of {limit} bytes");
-                    return (
-                        rejection.status(),
-                        Json(serde_json::json!({ "error": error })),
-                    )
-                        .into_response();
+                    return too_large(service.max_body);
                 }
                 return rejection.into_response();
             }
@@ -119,6 +125,16 @@ pub(super) async fn receive(
     }
     .instrument(span)
     .await
+}
+
+/// 413 for a body over `limit` bytes (§4.2: nothing stored).
+fn too_large(limit: usize) -> Response {
+    let error = format!("the body is larger than the limit of {limit} bytes");
+    (
+        StatusCode::PAYLOAD_TOO_LARGE,
+        Json(serde_json::json!({ "error": error })),
+    )
+        .into_response()
 }
 
 /// Processes one delivery and counts it in the metrics.
