@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 use stripe_receiver::config::GroupCommit;
-use stripe_receiver::db::{Backend, Db};
+use stripe_receiver::db::Db;
 use stripe_receiver::delivery::{Delivery, Outcome};
 use stripe_receiver::hooks::WebhookDelivery;
 use stripe_receiver::prelude::*;
@@ -31,36 +31,19 @@ static ERROR_HOOK_CALLS: Mutex<Option<HashSet<uuid::Uuid>>> = Mutex::new(None);
 async fn slow_receiver(event: &Event, tx: &mut Tx<'_>) -> Result<(), BoxError> {
     let metadata = &event.data.object["metadata"];
     if metadata["lock"] == "true" {
-        let sql = "UPDATE test_locked SET n = n + 1 WHERE id = 1";
-        match tx.backend() {
-            Backend::Sqlite => {
-                sqlx::query(sql).execute(tx.sqlite()?).await?;
-            }
-            _ => {
-                sqlx::query(sql).execute(tx.postgres()?).await?;
-            }
-        }
+        tx.query("UPDATE test_locked SET n = n + 1 WHERE id = 1")
+            .execute()
+            .await?;
     } else {
         tokio::time::sleep(RECEIVER_DELAY).await;
     }
     if metadata["fail"] == "true" {
         return Err("failing after the client left, on purpose".into());
     }
-    let sql = "INSERT INTO test_runs (event_id) VALUES ($1)";
-    match tx.backend() {
-        Backend::Sqlite => {
-            sqlx::query(sql)
-                .bind(&event.id)
-                .execute(tx.sqlite()?)
-                .await?;
-        }
-        _ => {
-            sqlx::query(sql)
-                .bind(&event.id)
-                .execute(tx.postgres()?)
-                .await?;
-        }
-    }
+    tx.query("INSERT INTO test_runs (event_id) VALUES ($1)")
+        .bind(&event.id)
+        .execute()
+        .await?;
     Ok(())
 }
 

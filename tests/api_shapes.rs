@@ -6,8 +6,7 @@
 //! current version removed with no replacement in the object stay NULL for current payloads.
 //! Last, the warning about events in an API version other than the endpoint's pinned one.
 
-use std::io::Write;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::Mutex;
 
 use serde_json::{json, Value};
 use stripe_api_test_server::fixture;
@@ -17,7 +16,7 @@ use stripe_receiver::stripe_api::BUNDLED_API_VERSION;
 use stripe_receiver::sync::models::Invoice;
 use stripe_receiver_workspace::both_backends;
 use stripe_receiver_workspace::harness::{shared_events_dir, TestBackend, TestServer};
-use tracing_subscriber::fmt::MakeWriter;
+use stripe_receiver_workspace::log_capture::LogCapture;
 
 /// The version current-shape events claim and the pinned endpoint is pinned to: this build's
 /// (the fixtures are Stripe's objects of 2026).
@@ -476,44 +475,14 @@ async fn payment_intent_and_charge_links(backend: TestBackend) {
 
 // ---- the API version warning ------------------------------------------------------------------
 
-/// A writer into the shared buffer of the binary's log subscriber.
-#[derive(Clone, Default)]
-struct Capture(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Capture {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> MakeWriter<'a> for Capture {
-    type Writer = Capture;
-    fn make_writer(&'a self) -> Self::Writer {
-        self.clone()
-    }
-}
-
 /// The log lines of this binary (level WARN and above), captured from the first call on.
-fn logs() -> &'static Capture {
-    static LOGS: OnceLock<Capture> = OnceLock::new();
-    LOGS.get_or_init(|| {
-        let capture = Capture::default();
-        tracing_subscriber::fmt()
-            .with_writer(capture.clone())
-            .with_ansi(false)
-            .with_max_level(tracing::Level::WARN)
-            .init();
-        capture
-    })
+fn logs() -> &'static LogCapture {
+    LogCapture::install(tracing::Level::WARN)
 }
 
 /// The version warnings logged about `endpoint` so far.
 fn version_warnings(endpoint: &str) -> Vec<String> {
-    let text = String::from_utf8_lossy(&logs().0.lock().unwrap()).into_owned();
+    let text = logs().text();
     text.lines()
         .filter(|line| line.contains(endpoint) && line.contains("API version other than"))
         .map(str::to_owned)

@@ -18,8 +18,7 @@
 //! path that is not UTF-8, an announced oversize body, events written as arrays, values
 //! PostgreSQL cannot store) were settled in issue 14 and are in the table with the rest.
 
-use std::io::Write;
-use std::sync::{Arc, LazyLock, Mutex, OnceLock};
+use std::sync::LazyLock;
 use std::time::Duration;
 
 use reqwest::header::{HeaderName, HeaderValue, CONTENT_TYPE};
@@ -32,8 +31,8 @@ use stripe_receiver::signature::Secret;
 use stripe_receiver::store::deliveries::{self, DeliveryFilter};
 use stripe_receiver_workspace::both_backends;
 use stripe_receiver_workspace::harness::{charge, event, TestBackend, TestServer};
+use stripe_receiver_workspace::log_capture::LogCapture;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tracing_subscriber::fmt::MakeWriter;
 
 /// The body limit by default, in bytes (PRODUCT §8, `STRIPE_RECEIVER_MAX_BODY`).
 const LIMIT: usize = 2 * 1024 * 1024;
@@ -1754,45 +1753,9 @@ fn edges(t: &mut Table) {
 
 // ---- running the table ---------------------------------------------------------------------
 
-/// A writer into a shared buffer: every log line of this binary.
-#[derive(Clone, Default)]
-struct Capture(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Capture {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().expect("lock").extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> MakeWriter<'a> for Capture {
-    type Writer = Capture;
-    fn make_writer(&'a self) -> Self::Writer {
-        self.clone()
-    }
-}
-
-impl Capture {
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.0.lock().expect("lock")).into_owned()
-    }
-}
-
 /// The log of this binary, captured from the first call on (level TRACE, every target).
-fn logs() -> &'static Capture {
-    static LOGS: OnceLock<Capture> = OnceLock::new();
-    LOGS.get_or_init(|| {
-        let capture = Capture::default();
-        tracing_subscriber::fmt()
-            .with_writer(capture.clone())
-            .with_ansi(false)
-            .with_max_level(tracing::Level::TRACE)
-            .init();
-        capture
-    })
+fn logs() -> &'static LogCapture {
+    LogCapture::install(tracing::Level::TRACE)
 }
 
 /// What came back: the status and the body.

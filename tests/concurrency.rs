@@ -38,21 +38,10 @@ async fn count_runs(event: &Event, tx: &mut Tx<'_>) -> Result<(), BoxError> {
             return Err("first attempt fails on purpose".into());
         }
     }
-    let sql = "INSERT INTO test_runs (event_id) VALUES ($1)";
-    match tx.backend() {
-        Backend::Sqlite => {
-            sqlx::query(sql)
-                .bind(&event.id)
-                .execute(tx.sqlite()?)
-                .await?;
-        }
-        _ => {
-            sqlx::query(sql)
-                .bind(&event.id)
-                .execute(tx.postgres()?)
-                .await?;
-        }
-    }
+    tx.query("INSERT INTO test_runs (event_id) VALUES ($1)")
+        .bind(&event.id)
+        .execute()
+        .await?;
     Ok(())
 }
 

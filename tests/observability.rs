@@ -5,8 +5,6 @@
 //! This binary installs a global subscriber that captures everything (level TRACE, span close
 //! events included) into memory; its one test then greps the captured text.
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
 
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -16,8 +14,7 @@ use stripe_receiver::signature::testing::sign;
 use stripe_receiver::signature::Secret;
 use stripe_receiver::ApiKey;
 use stripe_receiver_workspace::harness::{event, postgres_url, TestBackend, TestServer};
-use tracing_subscriber::fmt::format::FmtSpan;
-use tracing_subscriber::fmt::MakeWriter;
+use stripe_receiver_workspace::log_capture::LogCapture;
 
 const API_KEY: &str = "sk_test_51ObservabilityKeyThatMustNeverBeLogged";
 
@@ -39,33 +36,6 @@ fn traced_receiver(event: &Event) -> Result<(), BoxError> {
     Ok(())
 }
 
-/// A writer into the shared buffer.
-#[derive(Clone, Default)]
-struct Capture(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Capture {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> MakeWriter<'a> for Capture {
-    type Writer = Capture;
-    fn make_writer(&'a self) -> Self::Writer {
-        self.clone()
-    }
-}
-
-impl Capture {
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
-    }
-}
-
 fn balance(id: &str, fail: bool) -> String {
     let metadata = if fail {
         json!({"fail": "true"})
@@ -79,7 +49,7 @@ fn balance(id: &str, fail: bool) -> String {
     )
 }
 
-async fn exercise(backend: TestBackend, logs: &Capture) {
+async fn exercise(backend: TestBackend, logs: &LogCapture) {
     let s = TestServer::start_with(
         backend,
         |mut b| {
@@ -187,15 +157,9 @@ fn chrono_now() -> i64 {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn spans_carry_the_fields_and_no_secret_is_ever_logged() {
-    let logs = Capture::default();
-    tracing_subscriber::fmt()
-        .with_writer(logs.clone())
-        .with_ansi(false)
-        .with_max_level(tracing::Level::TRACE)
-        .with_span_events(FmtSpan::CLOSE)
-        .init();
-    exercise(TestBackend::Sqlite, &logs).await;
+    let logs = LogCapture::install(tracing::Level::TRACE);
+    exercise(TestBackend::Sqlite, logs).await;
     if postgres_url().is_some() {
-        exercise(TestBackend::Postgres, &logs).await;
+        exercise(TestBackend::Postgres, logs).await;
     }
 }
