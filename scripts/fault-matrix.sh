@@ -46,6 +46,7 @@ failed=0
 pg() { runuser -u postgres -- "$pgbin/$1" "${@:2}"; }
 cleanup() {
   set +e
+  if [ -n "${loader:-}" ]; then kill "$loader" 2>/dev/null; wait "$loader" 2>/dev/null; fi
   if [ -n "$server" ]; then kill -KILL "$server" 2>/dev/null; wait "$server" 2>/dev/null; fi
   if [ -n "$pgdata" ]; then pg pg_ctl -D "$pgdata" -m immediate -w stop >/dev/null 2>&1; fi
   if [ -n "$mnt" ]; then umount "$mnt" 2>/dev/null || umount -l "$mnt"; fi
@@ -87,6 +88,7 @@ wait_acked() {  # until the load of row $1 has $2 acknowledged events (or has en
 finish_row() {  # $1 tag, $2 row title, $3 backend, $4 note[, $5 Unix time the fault ended]: waits
   # for the load, stops serve, counts
   wait "$loader" || true
+  loader=
   stop_server
   tail -1 "$work/$1.load.log" >&2
   if ! "${load[@]}" check --results "$work/$1.json" --database-url "$DATABASE_URL" --row "$2" \
@@ -167,7 +169,21 @@ if [ -n "$fs" ]; then
   sleep 4
   rm -f "$mnt/filler" "$mnt/filler2"
   freed=$(date +%s.%N)
-  finish_row "$tag" "3. SQLite disk full mid-load for 4 s, then space freed" sqlite "$fs" "$freed"
+  wait "$loader" || true
+  # With serve still running: can another connection take the write lock? (If the server's
+  # writer connection were left inside a transaction, it could not.)
+  lock=$(python3 - "$mnt/full.db" <<'PY'
+import sqlite3, sys
+con = sqlite3.connect(sys.argv[1], timeout=5, isolation_level=None)
+try:
+    con.execute("BEGIN IMMEDIATE")
+    con.execute("ROLLBACK")
+    print("after the load another connection took the write lock")
+except sqlite3.OperationalError as e:
+    print(f"after the load, serve still running, another connection could not take the write lock ({e}) for 5 s")
+PY
+)
+  finish_row "$tag" "3. SQLite disk full mid-load for 4 s, then space freed" sqlite "$fs; $lock" "$freed"
 else
   echo "| 3. SQLite disk full | sqlite | — | — | — | — | — | — | — | — | — | NOT RUN: neither a tmpfs nor a loop mount was allowed |" >>"$rows"
   failed=1
