@@ -5,7 +5,6 @@
 //! This binary installs a global subscriber that captures everything (level TRACE, span close
 //! events included) into memory; its one test then greps the captured text.
 
-
 use serde_json::json;
 use sha2::{Digest, Sha256};
 use stripe_receiver::hooks::WebhookDelivery;

@@ -44,6 +44,7 @@ impl Pools for SqliteDb {
             .idle_timeout(None)
             .max_lifetime(None)
             .acquire_timeout(settings.acquire_timeout)
+            .after_release(|conn, _| Box::pin(async move { Ok(reusable(conn)) }))
             .connect_with(options.clone())
             .await?;
         let reader = if in_memory {
@@ -75,6 +76,30 @@ impl Pools for SqliteDb {
         self.writer.close().await;
         self.reader.close().await;
     }
+}
+
+/// Whether the writer connection may go back to the pool: not if sqlx still counts a
+/// transaction open on it.
+///
+/// That happens after an error that made SQLite roll the transaction back by itself
+/// (`SQLITE_FULL`, `SQLITE_IOERR`, `SQLITE_NOMEM`, `SQLITE_BUSY` during the transaction or its
+/// `COMMIT`): the `COMMIT` fails, the `ROLLBACK` that follows fails too ("no transaction is
+/// active"), and sqlx (0.9), which counts transaction depth itself, keeps counting one. Reused,
+/// such a connection turns the next `BEGIN` into a `SAVEPOINT` and its `COMMIT` into a
+/// `RELEASE` of it: `Ok`, with nothing committed — webhooks answered 200 and lost (the fault
+/// matrix's disk-full row, RELIABILITY.md). Closed instead, it is replaced by a fresh connection
+/// at the next acquire. A transaction that ended normally (committed, or rolled back with a
+/// successful `ROLLBACK`) leaves the count at zero and the connection is kept.
+fn reusable(conn: &mut SqliteConnection) -> bool {
+    use sqlx::Connection as _;
+    if conn.is_in_transaction() {
+        tracing::warn!(
+            "the SQLite writer connection is left inside a transaction after an error \
+             (disk full, I/O error): closing it; the next webhook gets a fresh connection"
+        );
+        return false;
+    }
+    true
 }
 
 impl SqliteDb {
