@@ -19,5 +19,10 @@ fuzz_target!(|data: &[u8]| {
 
     let json = serde_json::to_vec(&event).expect("an event serializes");
     let again = Event::from_slice(&json).expect("an event's own serialization parses");
-    assert_eq!(again, event, "round trip through {}", String::from_utf8_lossy(&json));
+    assert_eq!(
+        again,
+        event,
+        "round trip through {}",
+        String::from_utf8_lossy(&json)
+    );
 });

@@ -67,7 +67,9 @@ fn fixture() -> &'static Fixture {
                 secret: secret(EXPIRED_SECRET),
                 expires_at: Some(NOW - 3_600),
             });
-            let endpoint = endpoints::create(runtime.db(), new).await.expect("endpoint");
+            let endpoint = endpoints::create(runtime.db(), new)
+                .await
+                .expect("endpoint");
             (runtime.router(), endpoint)
         });
         Fixture {
@@ -107,7 +109,11 @@ enum HttpMethod {
 #[derive(Debug, Arbitrary)]
 enum Target {
     /// The endpoint's webhook path, its UUID written in one of the forms `Uuid::parse_str` takes.
-    Endpoint { form: UuidForm, trailing_slash: bool, query: Option<String> },
+    Endpoint {
+        form: UuidForm,
+        trailing_slash: bool,
+        query: Option<String>,
+    },
     /// A webhook path of another endpoint.
     OtherEndpoint([u8; 16]),
     Healthz,
@@ -129,7 +135,17 @@ enum Body {
     Raw(Vec<u8>),
     /// A body in the shape of a Stripe event.
     Event(EventBody),
+    /// One of the Stripe events of the `event_envelope` seed corpus, as they are.
+    Sample(u8),
 }
+
+/// Stripe event bodies as Stripe sends them (the seeds of the `event_envelope` target).
+const SAMPLES: [&[u8]; 4] = [
+    include_bytes!("../corpus/event_envelope/charge_succeeded.json"),
+    include_bytes!("../corpus/event_envelope/subscription_updated.json"),
+    include_bytes!("../corpus/event_envelope/legacy_request_string.json"),
+    include_bytes!("../corpus/event_envelope/invoice_upcoming_no_id.json"),
+];
 
 #[derive(Debug, Arbitrary)]
 struct EventBody {
@@ -288,6 +304,7 @@ fn request(input: &Input, endpoint: &Endpoint) -> Option<(Request<HttpBody>, Vec
     let mut body = match &input.body {
         Body::Raw(bytes) => bytes.clone(),
         Body::Event(event) => event.to_json(),
+        Body::Sample(n) => SAMPLES[usize::from(*n) % SAMPLES.len()].to_vec(),
     };
     let signature = match &input.signature {
         Signature::Absent => None,
